@@ -1,0 +1,184 @@
+// Sending to actors from outside the cluster (the edge, tools, tests): `send` appends and
+// returns; `ask` also waits for the reply on this client's own reply stream (DESIGN §2
+// "Replies"). Each client start is a new sender id with fresh sequence numbers.
+import { Context, Deferred, Duration, Effect, Either, Exit, Layer, Schema } from "effect"
+import { randomUUID } from "node:crypto"
+import type { ActorRef, FailureOf, ReplyOf, Tagged } from "./actor.js"
+import { addressString, InvalidAddress, makeAddress, shardOf } from "./address.js"
+import { ensureShardCount } from "./cluster-meta.js"
+import type { Envelope } from "./envelope.js"
+import { ActorFailure, AskTimeout, SendFailed } from "./errors.js"
+import { makeKeys, type Keys } from "./keys.js"
+import { RedisClient } from "./redis.js"
+import { RuntimeConfig } from "./runtime-config.js"
+import { ShardAppender } from "./shard-appender.js"
+import { encodeMessage } from "./shard-actors.js"
+
+/** Options of one ask. */
+export interface AskOptions {
+  /** How long to wait for the reply; the message is processed regardless. Default 5 s. */
+  readonly timeout?: Duration.DurationInput
+}
+
+/** A reply record as read from the reply stream. */
+interface ReplyWire {
+  readonly i: string
+  readonly e?: unknown
+  readonly f?: { readonly reason: ActorFailure["reason"]; readonly detail: unknown }
+}
+
+/** Sending and asking. */
+export interface Client {
+  readonly senderId: string
+  readonly keys: Keys
+  /** Appends one message; done once it is in the target's inbox (it will be processed). */
+  readonly send: <M extends Tagged>(to: ActorRef<M>, message: M) => Effect.Effect<string, SendFailed>
+  /** Appends many messages, one chunk per target shard. */
+  readonly sendAll: (messages: ReadonlyArray<readonly [ActorRef<any>, Tagged]>) => Effect.Effect<void, SendFailed>
+  /** Sends and waits for the actor's reply. */
+  readonly ask: <M extends Tagged>(
+    to: ActorRef<M>,
+    message: M,
+    options?: AskOptions
+  ) => Effect.Effect<ReplyOf<M>, FailureOf<M> | ActorFailure | AskTimeout | SendFailed>
+  /** Re-sends a raw envelope under a new id, keeping `idempotencyKey` (dead-letter replay). */
+  readonly resend: (envelope: Envelope, idempotencyKey: string) => Effect.Effect<string, SendFailed>
+}
+
+/** Re-send window for an append whose outcome is unknown. */
+const RESEND_FOR_MS = 10_000
+/** The reply stream outlives a crashed client by at most this. */
+const REPLY_STREAM_TTL_MS = 60_000
+
+/** The client service. */
+export class ActorClient extends Context.Tag("viralfx/runtime/ActorClient")<ActorClient, Client>() {
+  static readonly layer = Layer.scoped(ActorClient, Effect.suspend(() => make))
+}
+
+const make = Effect.gen(function* () {
+  const settings = yield* RuntimeConfig
+  const redis = yield* RedisClient
+  const keys = makeKeys(settings.prefix, settings.shardCount)
+  yield* ensureShardCount(redis, keys)
+  const senderId = `e${randomUUID().replaceAll("-", "").slice(0, 16)}`
+  const replyStream = keys.replies(senderId)
+  const appenders = new Map<number, ShardAppender>()
+  const pending = new Map<string, Deferred.Deferred<ReplyWire>>()
+  let counter = 0
+
+  const appender = (shard: number) => {
+    let found = appenders.get(shard)
+    if (found === undefined) {
+      found = new ShardAppender(redis, keys.shard(shard), senderId, settings.maxInboxLength, RESEND_FOR_MS)
+      appenders.set(shard, found)
+    }
+    return found
+  }
+
+  const envelopeFor = (to: ActorRef<any>, message: Tagged, replyTo?: string) =>
+    Effect.gen(function* () {
+      const address = makeAddress(to.kind, to.key)
+      if (address instanceof InvalidAddress) return yield* new SendFailed({ reason: "invalid-address", detail: address.reason })
+      const body = yield* Effect.try({
+        try: () => encodeMessage(to.protocol, message),
+        catch: (e) => new SendFailed({ reason: "invalid-message", detail: `${addressString(address)}: ${String(e)}` })
+      })
+      const envelope: Envelope = { i: `${senderId}.${++counter}`, k: address.kind, a: address.key, b: body, ...(replyTo ? { r: replyTo } : {}) }
+      return { envelope, shard: shardOf(address, keys.shardCount) }
+    })
+
+  // The reply stream exists while this client lives; relays write with NOMKSTREAM.
+  yield* Effect.acquireRelease(
+    redis.call("create reply stream", async (r) => {
+      await r.xadd(replyStream, "MAXLEN", "~", 10_000, "*", "open", "1")
+      await r.pexpire(replyStream, REPLY_STREAM_TTL_MS)
+    }),
+    () => redis.call("delete reply stream", (r) => r.del(replyStream)).pipe(Effect.ignore)
+  )
+  yield* Effect.forkScoped(
+    Effect.forever(
+      Effect.zipRight(Effect.sleep(REPLY_STREAM_TTL_MS / 3), redis.call("refresh reply stream", (r) => r.pexpire(replyStream, REPLY_STREAM_TTL_MS)).pipe(Effect.ignore))
+    )
+  )
+  const replyConnection = yield* redis.dedicated("replies")
+  yield* Effect.forkScoped(
+    Effect.gen(function* () {
+      let last = "$"
+      for (;;) {
+        const result = yield* redis
+          .call("XREAD replies", () => replyConnection.xread("BLOCK", 1000, "STREAMS", replyStream, last))
+          .pipe(Effect.orElseSucceed(() => null))
+        if (result === null) continue
+        for (const [, entries] of result) {
+          for (const [id, fields] of entries) {
+            last = id
+            for (let i = 0; i + 1 < fields.length; i += 2) {
+              if (fields[i] !== "r") continue
+              for (const record of JSON.parse(fields[i + 1]!) as Array<ReplyWire>) {
+                const waiter = pending.get(record.i)
+                if (waiter !== undefined) yield* Deferred.succeed(waiter, record)
+              }
+            }
+          }
+        }
+      }
+    })
+  )
+
+  const decodeReply = <M extends Tagged>(message: M, record: ReplyWire): Effect.Effect<ReplyOf<M>, FailureOf<M> | ActorFailure> => {
+    if (record.f !== undefined) return Effect.fail(new ActorFailure({ reason: record.f.reason, detail: record.f.detail }))
+    if (record.e === undefined || !(Schema.symbolWithResult in message)) return Effect.succeed(undefined as ReplyOf<M>)
+    const exitSchema = Schema.exitSchema(message as unknown as Schema.WithResult.Any) as Schema.Schema<Exit.Exit<unknown, unknown>, unknown>
+    const decoded = Schema.decodeUnknownEither(exitSchema)(record.e)
+    if (Either.isLeft(decoded)) return Effect.fail(new ActorFailure({ reason: "undecodable", detail: `reply: ${decoded.left.message}` }))
+    const exit = decoded.right as Exit.Exit<ReplyOf<M>, FailureOf<M>>
+    return exit
+  }
+
+  const client: Client = {
+    senderId,
+    keys,
+    send: (to, message) =>
+      Effect.flatMap(envelopeFor(to, message), ({ envelope, shard }) =>
+        Effect.as(appender(shard).append([JSON.stringify(envelope)]), envelope.i)
+      ),
+    sendAll: (messages) =>
+      Effect.gen(function* () {
+        const byShard = new Map<number, Array<string>>()
+        for (const [to, message] of messages) {
+          const { envelope, shard } = yield* envelopeFor(to, message)
+          const list = byShard.get(shard)
+          if (list === undefined) byShard.set(shard, [JSON.stringify(envelope)])
+          else list.push(JSON.stringify(envelope))
+        }
+        yield* Effect.forEach(byShard, ([shard, jsons]) => appender(shard).append(jsons), { concurrency: "unbounded", discard: true })
+      }),
+    ask: <M extends Tagged>(to: ActorRef<M>, message: M, options?: AskOptions) =>
+      Effect.gen(function* () {
+        const { envelope, shard } = yield* envelopeFor(to, message, replyStream)
+        const waiter = yield* Deferred.make<ReplyWire>()
+        pending.set(envelope.i, waiter)
+        return yield* appender(shard)
+          .append([JSON.stringify(envelope)])
+          .pipe(
+            Effect.zipRight(
+              Deferred.await(waiter).pipe(
+                Effect.timeoutFail({ duration: options?.timeout ?? "5 seconds", onTimeout: () => new AskTimeout({ messageId: envelope.i }) })
+              )
+            ),
+            Effect.flatMap((record) => decodeReply<M>(message, record)),
+            Effect.ensuring(Effect.sync(() => pending.delete(envelope.i)))
+          )
+      }),
+    resend: (original, idempotencyKey) =>
+      Effect.gen(function* () {
+        const address = makeAddress(original.k, original.a)
+        if (address instanceof InvalidAddress) return yield* new SendFailed({ reason: "invalid-address", detail: address.reason })
+        const { r: _reply, ...rest } = original
+        const envelope: Envelope = { ...rest, i: `${senderId}.${++counter}`, x: idempotencyKey }
+        yield* appender(shardOf(address, keys.shardCount)).append([JSON.stringify(envelope)])
+        return envelope.i
+      })
+  }
+  return client
+})

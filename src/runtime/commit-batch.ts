@@ -1,0 +1,56 @@
+// What one batch of applied messages must make durable, gathered in memory and committed by
+// one script (commit-8.lua): outbox entries per target, timers, jobs, dead letters,
+// snapshots, feed events and the inbox IDs to acknowledge.
+
+/** A dead letter as stored in a shard's dead-letter stream. */
+export interface DeadLetter {
+  readonly reason: string
+  /** The inbox entry it came from. */
+  readonly entryId: string
+  /** The envelope (or the raw text that failed to parse). */
+  readonly envelope: unknown
+  /** Milliseconds, from the entry ID. */
+  readonly at: number
+  /** Attempts made (effectful actors). */
+  readonly attempts?: number
+}
+
+/** Outbox field for replies to an asker's reply stream. */
+export const replyField = (replyStream: string) => `r:${replyStream}`
+
+/** The effects of one batch, in the order they were produced. */
+export class CommitBatch {
+  /** Target field (shard number, or `r:<reply stream>`) -> JSON texts, in send order. */
+  readonly outbox = new Map<string, Array<string>>()
+  readonly timers: Array<readonly [number, string]> = []
+  readonly jobs: Array<readonly [number, string]> = []
+  readonly deadLetters: Array<string> = []
+  readonly snapshots: Array<readonly [string, string]> = []
+  /** Feed stream key -> (seq, payload) in publish order. */
+  readonly feeds = new Map<string, Array<readonly [number, string]>>()
+  readonly acks: Array<string> = []
+  messages = 0
+
+  /** Adds one JSON text to a target's outbox list. */
+  toOutbox(field: string, json: string): void {
+    const list = this.outbox.get(field)
+    if (list === undefined) this.outbox.set(field, [json])
+    else list.push(json)
+  }
+
+  deadLetter(letter: DeadLetter): void {
+    this.deadLetters.push(JSON.stringify(letter))
+  }
+
+  feed(key: string, seq: number, payload: string): void {
+    const list = this.feeds.get(key)
+    if (list === undefined) this.feeds.set(key, [[seq, payload]])
+    else list.push([seq, payload])
+  }
+
+  /** Whether the commit would change anything but the offset. */
+  get hasEffects(): boolean {
+    return this.outbox.size > 0 || this.timers.length > 0 || this.jobs.length > 0 || this.deadLetters.length > 0 ||
+      this.snapshots.length > 0 || this.feeds.size > 0
+  }
+}

@@ -1,0 +1,60 @@
+--[[
+  Group commit of one applied batch (DESIGN §2 "Group commit"), all in the shard's slot.
+  KEYS[1] epoch, KEYS[2] state, KEYS[3] inbox, KEYS[4] outbox, KEYS[5] timers, KEYS[6] jobs,
+  KEYS[7] dead letters, KEYS[8] snapshots, KEYS[9..] feed streams written by this batch
+  ARGV[1] our epoch, ARGV[2] previous applied ID, ARGV[3] new applied ID (last of batch),
+  ARGV[4] behaviour version, ARGV[5] group, ARGV[6] feed cap, ARGV[7] dead-letter cap,
+  ARGV[8..15] counts: outbox fields, timers, jobs, dead letters, snapshots, feed events,
+              acks, snapshot deletions
+  then the items in that order: outbox field/value pairs; timer score/member pairs; job
+  score/member pairs; dead-letter JSON; snapshot field/value pairs; feed (key index, seq,
+  payload) triples; inbox IDs to XACK; snapshot fields to delete.
+  Returns "OK", "ALREADY" (this very batch is committed: a re-send), "FENCED" or "CONFLICT".
+]]
+if redis.call("GET", KEYS[1]) ~= ARGV[1] then return "FENCED" end
+local applied = redis.call("HGET", KEYS[2], "applied") or "0-0"
+if applied == ARGV[3] then return "ALREADY" end
+if applied ~= ARGV[2] then return "CONFLICT" end
+redis.call("HSET", KEYS[2], "applied", ARGV[3], "version", ARGV[4])
+
+local n_out, n_timers, n_jobs, n_dead = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
+local n_snaps, n_feeds, n_acks, n_unsnap = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
+local i = 16
+
+if n_out > 0 then
+  local fields = {}
+  for k = 0, 2 * n_out - 1 do fields[k + 1] = ARGV[i + k] end
+  redis.call("XADD", KEYS[4], "*", unpack(fields))
+  i = i + 2 * n_out
+end
+for _ = 1, n_timers do
+  redis.call("ZADD", KEYS[5], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+for _ = 1, n_jobs do
+  redis.call("ZADD", KEYS[6], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+for _ = 1, n_dead do
+  redis.call("XADD", KEYS[7], "MAXLEN", "~", ARGV[7], "*", "d", ARGV[i])
+  i = i + 1
+end
+for _ = 1, n_snaps do
+  redis.call("HSET", KEYS[8], ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+for _ = 1, n_feeds do
+  redis.call("XADD", KEYS[8 + tonumber(ARGV[i])], "MAXLEN", "~", ARGV[6], "*", "seq", ARGV[i + 1], "d", ARGV[i + 2])
+  i = i + 3
+end
+if n_acks > 0 then
+  local ids = {}
+  for k = 0, n_acks - 1 do ids[k + 1] = ARGV[i + k] end
+  redis.call("XACK", KEYS[3], ARGV[5], unpack(ids))
+  i = i + n_acks
+end
+for _ = 1, n_unsnap do
+  redis.call("HDEL", KEYS[8], ARGV[i])
+  i = i + 1
+end
+return "OK"

@@ -1,0 +1,10 @@
+--[[
+  Fenced read: moves the consumer group only for the current epoch (DESIGN invariant 1).
+  KEYS[1] epoch, KEYS[2] inbox
+  ARGV[1] our epoch, ARGV[2] group, ARGV[3] consumer, ARGV[4] count
+  Returns {0} when fenced, else {1, entries} (entries as XREADGROUP returns them, or false).
+]]
+if redis.call("GET", KEYS[1]) ~= ARGV[1] then return {0} end
+local reply = redis.call("XREADGROUP", "GROUP", ARGV[2], ARGV[3], "COUNT", ARGV[4], "STREAMS", KEYS[2], ">")
+if not reply then return {1, false} end
+return {1, reply[1][2]}

@@ -1,0 +1,56 @@
+// The registry of actor behaviours in this process. Behaviour layers register here; the shard
+// runner finds handlers only through it, so the runtime imports no actor (DESIGN §1).
+import { Context, Effect, Layer, type Schema } from "effect"
+import type { ActorContext, EffectContext, Tagged } from "./actor.js"
+
+/** A deterministic behaviour, with its types erased for the runner. */
+export interface DeterministicMode {
+  readonly _tag: "deterministic"
+  readonly initial: (key: string) => unknown
+  readonly handlers: Record<string, (state: unknown, message: Tagged, ctx: ActorContext<Tagged>) => unknown>
+  readonly encodeSnapshot: (state: unknown) => unknown
+  readonly decodeSnapshot: (data: unknown) => unknown
+}
+
+/** An effectful behaviour, with its requirements already provided. */
+export interface EffectfulMode {
+  readonly _tag: "effectful"
+  readonly run: (message: Tagged, ctx: EffectContext) => Effect.Effect<unknown, unknown>
+}
+
+/** One registered kind. */
+export interface RegisteredKind {
+  readonly name: string
+  readonly version: number
+  readonly protocol: Schema.Schema<Tagged, unknown>
+  readonly mode: DeterministicMode | EffectfulMode
+}
+
+/** The behaviours this node runs. */
+export interface Registry {
+  readonly register: (kind: RegisteredKind) => Effect.Effect<void>
+  readonly get: (name: string) => RegisteredKind | undefined
+  /** `name@version,...` of every kind: recorded with each commit. */
+  readonly version: () => string
+}
+
+/** The registry service. */
+export class ActorRegistry extends Context.Tag("viralfx/runtime/ActorRegistry")<ActorRegistry, Registry>() {
+  static readonly layer = Layer.sync(ActorRegistry, () => {
+    const kinds = new Map<string, RegisteredKind>()
+    return {
+      register: (kind) =>
+        Effect.suspend(() => {
+          if (kinds.has(kind.name)) return Effect.dieMessage(`actor kind "${kind.name}" is registered twice`)
+          kinds.set(kind.name, kind)
+          return Effect.void
+        }),
+      get: (name) => kinds.get(name),
+      version: () =>
+        [...kinds.values()]
+          .map((k) => `${k.name}@${k.version}`)
+          .sort()
+          .join(",")
+    }
+  })
+}

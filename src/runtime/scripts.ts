@@ -1,0 +1,72 @@
+// The runtime's Lua scripts, loaded from lua/*.lua and run by EVALSHA with a NOSCRIPT fallback
+// (DESIGN §2: "Scripts ship as Redis 7 Functions or EVALSHA with NOSCRIPT fallback").
+import { createHash } from "node:crypto"
+import { readFileSync } from "node:fs"
+import type { Cluster, Redis } from "ioredis"
+
+const luaDir = new URL("./lua/", import.meta.url)
+
+/** Script names, each a file `<name>.lua` with its KEYS/ARGV header. */
+export type ScriptName =
+  | "acquire-4"
+  | "renew-1"
+  | "release-1"
+  | "read-2"
+  | "commit-8"
+  | "append-2"
+  | "move-timers-3"
+  | "claim-jobs-2"
+  | "finish-job-3"
+  | "advance-relay-3"
+  | "trim-inbox-3"
+  | "save-snapshots-3"
+
+interface LoadedScript {
+  readonly lua: string
+  readonly sha: string
+}
+
+const includePattern = /^--@include "([\w-]+)"$/gm
+
+const load = (name: string): LoadedScript => {
+  const source = readFileSync(new URL(`${name}.lua`, luaDir), "utf8")
+  const lua = source.replace(includePattern, (_, include: string) =>
+    readFileSync(new URL(`includes/${include}.lua`, luaDir), "utf8")
+  )
+  return { lua, sha: createHash("sha1").update(lua).digest("hex") }
+}
+
+const cache = new Map<ScriptName, LoadedScript>()
+
+const script = (name: ScriptName): LoadedScript => {
+  let loaded = cache.get(name)
+  if (loaded === undefined) {
+    loaded = load(name)
+    cache.set(name, loaded)
+  }
+  return loaded
+}
+
+/** Any ioredis client: a single server or a cluster. */
+export type RedisLike = Redis | Cluster
+
+/**
+ * Runs a script. EVALSHA first; on NOSCRIPT (a restarted or failed-over Redis) the full
+ * source, which also caches it again.
+ */
+export const runScript = async (
+  redis: RedisLike,
+  name: ScriptName,
+  keys: ReadonlyArray<string>,
+  args: ReadonlyArray<string | number>
+): Promise<unknown> => {
+  const { lua, sha } = script(name)
+  try {
+    return await redis.evalsha(sha, keys.length, ...keys, ...args)
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith("NOSCRIPT")) {
+      return await redis.eval(lua, keys.length, ...keys, ...args)
+    }
+    throw error
+  }
+}

@@ -1,0 +1,240 @@
+// The in-memory actors of one owned shard and the hot path that applies envelopes to them.
+// Plain TypeScript: one message at a time per actor, in inbox order (DESIGN invariant 2);
+// effects are buffered per message so a throwing handler leaves no trace but a dead letter.
+import { Either, Exit, ParseResult, Schema } from "effect"
+import type { ActorContext, ActorRef, Tagged } from "./actor.js"
+import { addressString, makeAddress, shardOf, type Address, InvalidAddress } from "./address.js"
+import { CommitBatch, replyField } from "./commit-batch.js"
+import type { Envelope } from "./envelope.js"
+import type { ShardKeys } from "./keys.js"
+import type { DeterministicMode, Registry, RegisteredKind } from "./registry.js"
+
+/** One deterministic actor's live state. */
+export interface ActorInstance {
+  readonly id: string
+  readonly kind: RegisteredKind
+  readonly mode: DeterministicMode
+  state: unknown
+  /** Next sequence number per feed this actor writes. */
+  feedSeqs: Record<string, number>
+  /** The inbox ID its last snapshot covers; replay skips entries up to it. */
+  snapshotOffset: string
+  /** Messages applied since that snapshot. */
+  sinceSnapshot: number
+}
+
+/** A snapshot as stored in the shard's snapshot hash. */
+export interface StoredSnapshot {
+  readonly o: string
+  readonly s: unknown
+  readonly f: Record<string, number>
+  readonly v: number
+}
+
+/** A job of an effectful actor as stored in the jobs set. */
+export interface StoredJob {
+  readonly e: Envelope
+  readonly n: number
+  readonly entryId: string
+}
+
+const compareIds = (a: string, b: string): number => {
+  const da = a.indexOf("-")
+  const db = b.indexOf("-")
+  const ms = Number(a.slice(0, da)) - Number(b.slice(0, db))
+  return ms !== 0 ? ms : Number(a.slice(da + 1)) - Number(b.slice(db + 1))
+}
+
+/** True when stream ID a is after b. */
+export const idAfter = (a: string, b: string): boolean => compareIds(a, b) > 0
+
+const decoders = new WeakMap<object, (u: unknown) => Either.Either<Tagged, ParseResult.ParseError>>()
+const encoders = new WeakMap<object, (m: Tagged) => unknown>()
+
+const decoderFor = (protocol: Schema.Schema<Tagged, unknown>) => {
+  let decode = decoders.get(protocol)
+  if (decode === undefined) {
+    decode = Schema.decodeUnknownEither(protocol)
+    decoders.set(protocol, decode)
+  }
+  return decode
+}
+
+/** Encodes a message with its protocol (throws on a message the protocol refuses: a defect). */
+export const encodeMessage = <M extends Tagged>(protocol: Schema.Schema<M, any>, message: M): unknown => {
+  let encode = encoders.get(protocol)
+  if (encode === undefined) {
+    encode = Schema.encodeSync(protocol as unknown as Schema.Schema<Tagged, unknown>)
+    encoders.set(protocol, encode)
+  }
+  return encode(message)
+}
+
+const isRequest = (message: Tagged): message is Tagged & Schema.WithResult.Any =>
+  Schema.symbolWithResult in message
+
+/** Encodes the reply record for a message's outcome. */
+const replyRecord = (envelope: Envelope, message: Tagged | undefined, outcome: Outcome): string => {
+  if (outcome._tag === "Failure") return JSON.stringify({ i: envelope.i, f: { reason: outcome.reason, detail: outcome.detail } })
+  if (message === undefined || !isRequest(message)) return JSON.stringify({ i: envelope.i })
+  const exit = outcome._tag === "Replied" ? Exit.succeed(outcome.value) : Exit.fail(outcome.error)
+  const exitSchema = Schema.exitSchema(message) as Schema.Schema<Exit.Exit<unknown, unknown>, unknown>
+  return JSON.stringify({ i: envelope.i, e: Schema.encodeSync(exitSchema)(exit) })
+}
+
+type Outcome =
+  | { readonly _tag: "Replied"; readonly value: unknown }
+  | { readonly _tag: "Failed"; readonly error: unknown }
+  | { readonly _tag: "Failure"; readonly reason: string; readonly detail: string }
+
+/** Effects of one message, kept apart until its handler returns. */
+interface Pending {
+  outcome: Outcome | undefined
+  sends: Array<readonly [string, string]>
+  timers: Array<readonly [number, string]>
+  feeds: Array<readonly [string, number, string]>
+  derived: number
+}
+
+/** The actors of one shard. */
+export class ShardActors {
+  readonly instances = new Map<string, ActorInstance>()
+  /** Actors changed since their last snapshot. */
+  readonly dirty = new Set<ActorInstance>()
+
+  constructor(
+    readonly shard: number,
+    readonly shardCount: number,
+    readonly keys: (shard: number) => ShardKeys,
+    readonly registry: Registry
+  ) {}
+
+  /** Restores an actor from its snapshot (acquisition). */
+  restore(id: string, snapshot: StoredSnapshot): void {
+    const address = parseId(id)
+    const kind = address && this.registry.get(address.kind)
+    if (kind === undefined || kind.mode._tag !== "deterministic") return
+    this.instances.set(id, {
+      id,
+      kind,
+      mode: kind.mode,
+      state: kind.mode.decodeSnapshot(snapshot.s),
+      feedSeqs: { ...snapshot.f },
+      snapshotOffset: snapshot.o,
+      sinceSnapshot: 0
+    })
+  }
+
+  /**
+   * Applies one envelope read from inbox entry `entryId` (its `index`-th envelope) and records
+   * the effects in `batch`. `replaying` skips entries a snapshot already covers.
+   */
+  apply(envelope: Envelope, entryId: string, index: number, time: number, batch: CommitBatch, replaying: boolean): void {
+    const address = makeAddress(envelope.k, envelope.a)
+    if (address instanceof InvalidAddress) return this.reject(envelope, entryId, time, batch, "invalid-address", address.reason)
+    if (shardOf(address, this.shardCount) !== this.shard) {
+      return this.reject(envelope, entryId, time, batch, "misrouted", `${addressString(address)} belongs to shard ${shardOf(address, this.shardCount)}, not ${this.shard}`)
+    }
+    const kind = this.registry.get(address.kind)
+    if (kind === undefined) return this.reject(envelope, entryId, time, batch, "unknown-kind", `no behaviour for actor kind "${address.kind}"`)
+    const decoded = decoderFor(kind.protocol)(envelope.b)
+    if (Either.isLeft(decoded)) {
+      return this.reject(envelope, entryId, time, batch, "undecodable", ParseResult.TreeFormatter.formatErrorSync(decoded.left))
+    }
+    const message = decoded.right
+    if (kind.mode._tag === "effectful") {
+      // The jobs set is the effectful actor's durable queue; replay never re-creates jobs.
+      if (!replaying) batch.jobs.push([0, JSON.stringify({ e: envelope, n: 1, entryId } satisfies StoredJob)])
+      return
+    }
+    const id = addressString(address)
+    let instance = this.instances.get(id)
+    if (instance === undefined) {
+      instance = { id, kind, mode: kind.mode, state: kind.mode.initial(address.key), feedSeqs: {}, snapshotOffset: "0-0", sinceSnapshot: 0 }
+      this.instances.set(id, instance)
+    } else if (replaying && !idAfter(entryId, instance.snapshotOffset)) {
+      return
+    }
+    this.run(instance, address, message, envelope, entryId, index, time, batch)
+  }
+
+  private run(instance: ActorInstance, address: Address, message: Tagged, envelope: Envelope, entryId: string, index: number, time: number, batch: CommitBatch): void {
+    const pending: Pending = { outcome: undefined, sends: [], timers: [], feeds: [], derived: 0 }
+    const baseId = `${this.shard}.${entryId}.${index}`
+    const feedSeqs = { ...instance.feedSeqs }
+    const ctx: ActorContext<Tagged, Tagged> = {
+      address,
+      messageId: envelope.i,
+      idempotencyKey: envelope.x ?? envelope.i,
+      time,
+      deriveId: (n) => `${baseId}.${n}`,
+      reply: (value) => void (pending.outcome ??= { _tag: "Replied", value }),
+      fail: (error) => void (pending.outcome ??= { _tag: "Failed", error }),
+      send: <N extends Tagged>(to: ActorRef<N>, body: N) => {
+        const target = makeAddress(to.kind, to.key)
+        if (target instanceof InvalidAddress) throw new Error(`send to an invalid address: ${target.reason}`)
+        const out: Envelope = { i: `${baseId}.s${pending.derived++}`, k: target.kind, a: target.key, b: encodeMessage(to.protocol, body) }
+        pending.sends.push([String(shardOf(target, this.shardCount)), JSON.stringify(out)])
+      },
+      schedule: (delayMs, body) => {
+        const out: Envelope = { i: `${baseId}.t${pending.derived++}`, k: address.kind, a: address.key, b: encodeMessage(instance.kind.protocol, body) }
+        pending.timers.push([time + Math.max(0, Math.floor(delayMs)), JSON.stringify([out])])
+      },
+      publish: (feed, event) => {
+        const seq = (feedSeqs[feed] ?? 0) + 1
+        feedSeqs[feed] = seq
+        pending.feeds.push([this.keys(this.shard).feed(`${instance.id}:${feed}`), seq, JSON.stringify(event)])
+        return seq
+      }
+    }
+    let next: unknown
+    try {
+      next = instance.mode.handlers[message._tag]!(instance.state, message, ctx)
+    } catch (error) {
+      // DESIGN "Errors are outcomes": state as it was, an error reply, a dead letter.
+      return this.reject(envelope, entryId, time, batch, "defect", error instanceof Error ? error.message : String(error))
+    }
+    instance.state = next
+    instance.feedSeqs = feedSeqs
+    instance.sinceSnapshot++
+    this.dirty.add(instance)
+    batch.messages++
+    for (const [field, json] of pending.sends) batch.toOutbox(field, json)
+    for (const timer of pending.timers) batch.timers.push(timer)
+    for (const [key, seq, payload] of pending.feeds) batch.feed(key, seq, payload)
+    if (envelope.r !== undefined) {
+      const outcome = pending.outcome ?? (isRequest(message) ? { _tag: "Failure" as const, reason: "defect", detail: `handler for ${message._tag} did not reply` } : undefined)
+      batch.toOutbox(replyField(envelope.r), replyRecord(envelope, message, outcome ?? { _tag: "Replied", value: undefined }))
+    }
+  }
+
+  /** Dead-letters a message and tells its asker why; no actor state changes. */
+  private reject(envelope: Envelope, entryId: string, time: number, batch: CommitBatch, reason: string, detail: string): void {
+    batch.deadLetter({ reason: `${reason}: ${detail}`, entryId, envelope, at: time })
+    if (typeof envelope.r === "string") {
+      batch.toOutbox(replyField(envelope.r), replyRecord(envelope, undefined, { _tag: "Failure", reason, detail }))
+    }
+  }
+
+  /** Adds a snapshot of `instance` at `offset` to the batch. */
+  snapshot(instance: ActorInstance, offset: string, batch: CommitBatch): void {
+    const stored: StoredSnapshot = { o: offset, s: instance.mode.encodeSnapshot(instance.state), f: instance.feedSeqs, v: instance.kind.version }
+    batch.snapshots.push([instance.id, JSON.stringify(stored)])
+  }
+
+  /** Marks snapshots taken in a committed batch. */
+  snapshotsCommitted(instances: Iterable<ActorInstance>, offset: string): void {
+    for (const instance of instances) {
+      instance.snapshotOffset = offset
+      instance.sinceSnapshot = 0
+      this.dirty.delete(instance)
+    }
+  }
+}
+
+const parseId = (id: string): Address | undefined => {
+  const slash = id.indexOf("/")
+  if (slash <= 0) return undefined
+  const address = makeAddress(id.slice(0, slash), id.slice(slash + 1))
+  return address instanceof InvalidAddress ? undefined : address
+}

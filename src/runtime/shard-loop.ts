@@ -1,0 +1,110 @@
+// The processing loop of one owned shard: fenced read, apply in memory, group commit
+// (DESIGN §2 "Reading and committing"). Waits for new entries with a plain XREAD BLOCK on a
+// connection of its own, which changes no group state.
+import { Effect } from "effect"
+import { CommitBatch } from "./commit-batch.js"
+import { commitBatch, ShardLost } from "./commit.js"
+import { chunksOf, decodeChunk, entryTime } from "./envelope.js"
+import { GROUP } from "./keys.js"
+import type { OwnedShard } from "./owned-shard.js"
+import type { RedisLike } from "./scripts.js"
+import type { ActorInstance } from "./shard-actors.js"
+
+type Entry = [string, Array<string>]
+
+/** Applies a batch of entries to the shard's actors, gathering the commit. */
+const applyEntries = (owned: OwnedShard, entries: ReadonlyArray<Entry>): CommitBatch => {
+  const batch = new CommitBatch()
+  for (const [id, fields] of entries) {
+    const time = entryTime(id)
+    let index = 0
+    for (const chunk of chunksOf(fields)) {
+      const { envelopes, failures } = decodeChunk(chunk)
+      for (const failure of failures) {
+        batch.deadLetter({ reason: failure.reason, entryId: id, envelope: failure.raw, at: time })
+      }
+      for (const envelope of envelopes) owned.actors.apply(envelope, id, index++, time, batch, false)
+    }
+    batch.acks.push(id)
+  }
+  return batch
+}
+
+/**
+ * Adds snapshots: of actors past the snapshot cadence, or of every changed actor when the
+ * inbox is due for trimming (then everything up to the offset is covered).
+ */
+const addSnapshots = (owned: OwnedShard, batch: CommitBatch, last: string, compact: boolean): Array<ActorInstance> => {
+  const taken: Array<ActorInstance> = []
+  for (const instance of owned.actors.dirty) {
+    if (compact || instance.sinceSnapshot >= owned.settings.snapshotEvery) {
+      owned.actors.snapshot(instance, last, batch)
+      taken.push(instance)
+    }
+  }
+  return taken
+}
+
+/** Reads, applies and commits one batch; answers false when the inbox had nothing new. */
+export const processBatch = (owned: OwnedShard) =>
+  Effect.gen(function* () {
+    const { keys, lease, redis } = owned
+    if (owned.remaining() <= 0) return yield* new ShardLost({ shard: owned.shard, reason: "lease-expired" })
+    const reply = (yield* redis.script("read-2", [keys.epoch, keys.inbox], [lease.epoch, GROUP, lease.consumer, owned.settings.batchSize])) as [number, Array<Entry> | null]
+    if (reply[0] === 0) return yield* new ShardLost({ shard: owned.shard, reason: "fenced" })
+    const entries = reply[1] ?? []
+    if (entries.length === 0) return false
+    const batch = applyEntries(owned, entries)
+    const last = entries[entries.length - 1]![0]
+    const compact = owned.sinceTrim + entries.length >= owned.settings.snapshotEvery * 4
+    const snapshotted = addSnapshots(owned, batch, last, compact)
+    yield* commitBatch(redis, keys, lease.epoch, owned.version, { previous: owned.applied, last }, batch, () => lease.deadline)
+    owned.applied = last
+    owned.sinceTrim += entries.length
+    owned.actors.snapshotsCommitted(snapshotted, last)
+    if (batch.outbox.size > 0) owned.wake.relay.signal()
+    if (batch.timers.length > 0) owned.wake.timers.signal()
+    if (batch.jobs.length > 0) owned.wake.jobs.signal()
+    if (compact) {
+      // Every changed actor was snapshotted at `last`: the inbox up to it is no longer needed.
+      yield* redis.script("trim-inbox-3", [keys.epoch, keys.inbox, keys.state], [lease.epoch, last])
+      owned.sinceTrim = 0
+    }
+    return true
+  })
+
+/** Snapshots every changed actor at the committed offset (graceful hand-off). */
+export const finalSnapshot = (owned: OwnedShard) =>
+  Effect.gen(function* () {
+    if (owned.actors.dirty.size === 0) return
+    const batch = new CommitBatch()
+    const taken = addSnapshots(owned, batch, owned.applied, true)
+    const answer = yield* owned.redis.script(
+      "save-snapshots-3",
+      [owned.keys.epoch, owned.keys.state, owned.keys.snapshots],
+      [owned.lease.epoch, owned.applied, ...batch.snapshots.flat()]
+    )
+    if (answer !== "OK") return yield* new ShardLost({ shard: owned.shard, reason: answer === "FENCED" ? "fenced" : "conflict" })
+    owned.actors.snapshotsCommitted(taken, owned.applied)
+  })
+
+/** Waits until the inbox has an entry after `after`, or the timeout passes. */
+const waitForEntries = (blocking: RedisLike, owned: OwnedShard, after: string, ms: number) =>
+  owned.redis.call("XREAD BLOCK inbox", () => blocking.xread("COUNT", 1, "BLOCK", Math.max(1, ms), "STREAMS", owned.keys.inbox, after))
+
+/** Runs the loop until the shard is lost (fails) or a graceful stop (returns). */
+export const runShardLoop = (owned: OwnedShard, blocking: RedisLike) =>
+  Effect.gen(function* () {
+    let lastSeen = owned.applied
+    while (!owned.stopping) {
+      const progressed = yield* processBatch(owned)
+      if (progressed) {
+        lastSeen = owned.applied
+        continue
+      }
+      const ms = Math.min(1000, owned.remaining())
+      if (ms <= 0) return yield* new ShardLost({ shard: owned.shard, reason: "lease-expired" })
+      // A graceful stop wakes the loop early; the blocked connection is closed with the shard.
+      yield* Effect.raceFirst(waitForEntries(blocking, owned, lastSeen, ms), owned.wake.loop.wait(ms))
+    }
+  })

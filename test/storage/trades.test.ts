@@ -1,0 +1,91 @@
+// Trades in the record: batches idempotent on trade_id, and the sink's epoch fence (DESIGN §5).
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Exit } from "effect"
+import { randomUUID } from "node:crypto"
+import { query } from "../../src/storage/sql.js"
+import { listEpochs, StaleEpoch } from "../../src/storage/repos/sink-epochs.js"
+import { insertTrades, insertTradesFenced, recentTrades, type Trade } from "../../src/storage/repos/trades.js"
+import { backends, migrated } from "../support/database.js"
+
+/** A batch of `n` trades on a symbol of its own, so tests sharing the database never meet. */
+const batch = (n: number, shard = 0, epoch = 1n): ReadonlyArray<Trade> => {
+  const symbol = `VIRAL/SA_TEST_${randomUUID().slice(0, 8).toUpperCase()}_001`
+  return Array.from({ length: n }, (_, i) => ({
+    tradeId: `${symbol}:t${i}`,
+    symbol,
+    seq: BigInt(i + 1),
+    priceCents: 10_000n + BigInt(i),
+    quantity: BigInt(i + 1),
+    buyerUserId: "u_buyer",
+    sellerUserId: "u_seller",
+    buyOrderId: `b${i}`,
+    sellOrderId: `s${i}`,
+    makerSide: i % 2 === 0 ? "BUY" : "SELL",
+    executedAt: new Date(Date.UTC(2024, 0, 1, 12, 0, i)),
+    sourceShard: shard,
+    sourceEpoch: epoch
+  }))
+}
+
+let nextShard = 1000
+/** A shard number no other test in this file uses. */
+const freshShard = () => nextShard++
+
+const countTrades = (symbol: string) =>
+  Effect.map(
+    query("count trades", (q) => q<Array<{ n: number }>>`select count(*)::int as n from trades where symbol = ${symbol}`),
+    ([row]) => row!.n
+  )
+
+for (const backend of backends) {
+  describe(backend.name, () => {
+    it.layer(migrated(backend), { timeout: 60_000 })("trades", (it) => {
+      it.effect("inserting the same trade batch twice writes each trade once", () =>
+        Effect.gen(function* () {
+          const trades = batch(3)
+          assert.strictEqual(yield* insertTrades(trades), 3)
+          assert.strictEqual(yield* insertTrades(trades), 0)
+          assert.strictEqual(yield* countTrades(trades[0]!.symbol), 3)
+        }))
+
+      it.effect("a stored trade reads back with bigint money and its time", () =>
+        Effect.gen(function* () {
+          const trades = batch(2)
+          yield* insertTrades(trades)
+          const stored = yield* recentTrades(trades[0]!.symbol)
+          assert.deepStrictEqual(stored, [...trades].reverse())
+        }))
+
+      it.effect("a lower sink epoch is refused and writes nothing", () =>
+        Effect.gen(function* () {
+          const shard = freshShard()
+          yield* insertTradesFenced({ shard, epoch: 5n }, batch(2, shard, 5n))
+          const stale = batch(2, shard, 4n)
+          const exit = yield* Effect.exit(insertTradesFenced({ shard, epoch: 4n }, stale))
+          assert.deepStrictEqual(exit, Exit.fail(new StaleEpoch({ shard, epoch: 4n, current: 5n })))
+          assert.strictEqual(yield* countTrades(stale[0]!.symbol), 0)
+          const candles = yield* query(
+            "count candles",
+            (q) => q`select 1 from market_prices where symbol = ${stale[0]!.symbol}`
+          )
+          assert.strictEqual(candles.length, 0)
+        }))
+
+      it.effect("a higher sink epoch is accepted and becomes the recorded one", () =>
+        Effect.gen(function* () {
+          const shard = freshShard()
+          yield* insertTradesFenced({ shard, epoch: 2n }, batch(1, shard, 2n))
+          assert.strictEqual(yield* insertTradesFenced({ shard, epoch: 3n }, batch(1, shard, 3n)), 1)
+          const epochs = yield* listEpochs()
+          assert.deepStrictEqual(epochs.find((row) => row.shard === shard)?.epoch, 3n)
+        }))
+
+      it.effect("the same epoch may write many batches", () =>
+        Effect.gen(function* () {
+          const shard = freshShard()
+          assert.strictEqual(yield* insertTradesFenced({ shard, epoch: 7n }, batch(2, shard, 7n)), 2)
+          assert.strictEqual(yield* insertTradesFenced({ shard, epoch: 7n }, batch(2, shard, 7n)), 2)
+        }))
+    })
+  })
+}
