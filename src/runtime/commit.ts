@@ -9,7 +9,7 @@ import type { RedisError } from "./errors.js"
 /** The shard was fenced or its offset moved under us: drop its state and re-acquire. */
 export class ShardLost extends Data.TaggedError("ShardLost")<{
   readonly shard: number
-  readonly reason: "fenced" | "conflict" | "lease-expired"
+  readonly reason: "fenced" | "conflict" | "lease-expired" | "injected-crash"
 }> {}
 
 /** Longest stream length of a feed (approximate trim). */

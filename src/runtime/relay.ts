@@ -6,6 +6,7 @@ import { Effect } from "effect"
 import { ShardLost } from "./commit.js"
 import type { OwnedShard } from "./owned-shard.js"
 import { yieldToEventLoop } from "./replay.js"
+import { crashIfInjected } from "./shard-loop.js"
 
 const PAGE = 256
 /** Longest reply stream (approximate): an edge that stopped reading loses old replies only. */
@@ -68,6 +69,7 @@ export const runRelay = (owned: OwnedShard) =>
         continue
       }
       failures = 0
+      yield* crashIfInjected(owned, "before-relay-advance")
       const last = entries[entries.length - 1]![0]
       const raised = yield* redis.script("advance-relay-3", [keys.epoch, keys.relayCursor, keys.outbox], [lease.epoch, last])
       if (raised === -1) return yield* new ShardLost({ shard: owned.shard, reason: "fenced" })

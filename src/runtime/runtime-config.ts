@@ -2,6 +2,17 @@
 import { Config, Context, Effect, Layer, Option } from "effect"
 import { randomUUID } from "node:crypto"
 
+/** Where a test may make an owned shard crash (drop its state and lease, as a killed node would). */
+export type CrashPoint = "before-commit" | "after-commit" | "before-relay-advance"
+
+/** Fault injection for tests; never set in production. */
+export interface FaultHooks {
+  /** Answer true to crash the shard at this point. */
+  readonly crashAt?: (point: CrashPoint, shard: number) => boolean
+  /** Answer true to send this commit twice, as an ioredis re-send after a reconnect would. */
+  readonly resendCommit?: (shard: number) => boolean
+}
+
 /** Settings of the actor runtime. */
 export interface RuntimeSettings {
   /** Redis URL; unset -> a private redis-server is started (see embedded-redis.ts). */
@@ -26,6 +37,8 @@ export interface RuntimeSettings {
   readonly maxInboxLength: number
   /** Data folder for the private redis-server. */
   readonly dataDir: string
+  /** Fault injection (tests only). */
+  readonly faults?: FaultHooks
 }
 
 /** The runtime's settings as a service. */

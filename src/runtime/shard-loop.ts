@@ -7,6 +7,7 @@ import { commitBatch, ShardLost } from "./commit.js"
 import { chunksOf, decodeChunk, entryTime } from "./envelope.js"
 import { GROUP } from "./keys.js"
 import type { OwnedShard } from "./owned-shard.js"
+import type { CrashPoint } from "./runtime-config.js"
 import type { RedisLike } from "./scripts.js"
 import type { ActorInstance } from "./shard-actors.js"
 
@@ -45,6 +46,10 @@ const addSnapshots = (owned: OwnedShard, batch: CommitBatch, last: string, compa
   return taken
 }
 
+/** Fails as a crash would at `point` when a test asks for it. */
+export const crashIfInjected = (owned: OwnedShard, point: CrashPoint) =>
+  owned.settings.faults?.crashAt?.(point, owned.shard) ? Effect.fail(new ShardLost({ shard: owned.shard, reason: "injected-crash" })) : Effect.void
+
 /** Reads, applies and commits one batch; answers false when the inbox had nothing new. */
 export const processBatch = (owned: OwnedShard) =>
   Effect.gen(function* () {
@@ -58,7 +63,11 @@ export const processBatch = (owned: OwnedShard) =>
     const last = entries[entries.length - 1]![0]
     const compact = owned.sinceTrim + entries.length >= owned.settings.snapshotEvery * 4
     const snapshotted = addSnapshots(owned, batch, last, compact)
-    yield* commitBatch(redis, keys, lease.epoch, owned.version, { previous: owned.applied, last }, batch, () => lease.deadline)
+    yield* crashIfInjected(owned, "before-commit")
+    const commit = commitBatch(redis, keys, lease.epoch, owned.version, { previous: owned.applied, last }, batch, () => lease.deadline)
+    yield* commit
+    if (owned.settings.faults?.resendCommit?.(owned.shard)) yield* commit
+    yield* crashIfInjected(owned, "after-commit")
     owned.applied = last
     owned.sinceTrim += entries.length
     owned.actors.snapshotsCommitted(snapshotted, last)

@@ -40,7 +40,8 @@ const lockDataDir = (dir: string) =>
         try {
           holder = Number(readFileSync(file, "utf8"))
         } catch {}
-        if (Number.isInteger(holder) && holder !== process.pid && alive(holder)) {
+        // Our own pid counts too: a second PGlite on this folder in this process corrupts it as well.
+        if (Number.isInteger(holder) && holder > 0 && alive(holder)) {
           throw new Error(`data folder ${dir} is in use by process ${holder}`)
         }
         writeFileSync(file, String(process.pid))

@@ -16,10 +16,11 @@ export class Add extends Schema.TaggedRequest<Add>()("Add", {
 }) {}
 export class Explode extends Schema.TaggedClass<Explode>()("Explode", {}) {}
 export class Forward extends Schema.TaggedClass<Forward>()("Forward", { to: Schema.String, by: Schema.Int }) {}
+export class Pass extends Schema.TaggedClass<Pass>()("Pass", { to: Schema.String, tag: Schema.String }) {}
 export class Later extends Schema.TaggedClass<Later>()("Later", { delayMs: Schema.Int, by: Schema.Int }) {}
 export class Record extends Schema.TaggedClass<Record>()("Record", { tag: Schema.String }) {}
 
-export const CounterProtocol = Schema.Union(Increment, Get, Add, Explode, Forward, Later, Record)
+export const CounterProtocol = Schema.Union(Increment, Get, Add, Explode, Forward, Pass, Later, Record)
 export const Counter = makeActorKind("counter", CounterProtocol)
 
 export interface CounterState {
@@ -52,6 +53,10 @@ export const CounterLive = Counter.toLayer<CounterState>({
     },
     Forward: (state, message, ctx) => {
       ctx.send(Counter.ref(message.to), new Increment({ by: message.by }))
+      return state
+    },
+    Pass: (state, message, ctx) => {
+      ctx.send(Counter.ref(message.to), new Record({ tag: message.tag }))
       return state
     },
     Later: (state, message, ctx) => {

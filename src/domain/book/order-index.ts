@@ -1,0 +1,99 @@
+// Live orders by id: an open-addressing hash table (linear probing, tombstones) specialised for
+// string ids. It is about twice as fast as a Map at book sizes, because each order keeps its
+// hash, so removal never rehashes the string and probes compare integers before strings.
+import type { RestingOrder } from "./resting-order.js"
+
+/** FNV-1a over UTF-16 code units, as a positive 31-bit integer (0 is reserved for "empty"). */
+export const hashId = (id: string): number => {
+  let h = 0x811c9dc5
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193)
+  return ((h >>> 1) | 1) & 0x7fffffff
+}
+
+const EMPTY = 0
+const TOMB = -1
+
+/** Order id → live order, with O(1) expected get, insert and remove. */
+export class OrderIndex {
+  size = 0
+  private used = 0
+  private mask: number
+  private hashes: Int32Array
+  private cells: Array<RestingOrder | null>
+
+  constructor(capacity = 1024) {
+    let cap = 16
+    while (cap < capacity * 2) cap *= 2
+    this.mask = cap - 1
+    this.hashes = new Int32Array(cap)
+    this.cells = new Array<RestingOrder | null>(cap).fill(null)
+  }
+
+  /** The live order with this id, or undefined. */
+  get(id: string, hash: number = hashId(id)): RestingOrder | undefined {
+    const hashes = this.hashes
+    const mask = this.mask
+    let i = hash & mask
+    for (;;) {
+      const h = hashes[i]!
+      if (h === EMPTY) return undefined
+      if (h === hash) {
+        const o = this.cells[i]!
+        if (o.id === id) return o
+      }
+      i = (i + 1) & mask
+    }
+  }
+
+  /** Add an order under `o.id`, whose hash is `o.hash`; the caller has checked it is absent. */
+  insert(o: RestingOrder): void {
+    if ((this.used + 1) * 2 > this.hashes.length) this.rebuild(this.size * 4 > this.hashes.length ? this.hashes.length * 2 : this.hashes.length)
+    const hashes = this.hashes
+    const mask = this.mask
+    let i = o.hash & mask
+    for (;;) {
+      const h = hashes[i]!
+      if (h === EMPTY || h === TOMB) break
+      i = (i + 1) & mask
+    }
+    if (hashes[i] === EMPTY) this.used++
+    hashes[i] = o.hash
+    this.cells[i] = o
+    this.size++
+  }
+
+  /** Remove this order (by identity) if indexed. */
+  remove(o: RestingOrder): void {
+    const hashes = this.hashes
+    const mask = this.mask
+    const hash = o.hash
+    let i = hash & mask
+    for (;;) {
+      const h = hashes[i]!
+      if (h === EMPTY) return
+      if (h === hash && this.cells[i] === o) {
+        hashes[i] = TOMB
+        this.cells[i] = null
+        this.size--
+        return
+      }
+      i = (i + 1) & mask
+    }
+  }
+
+  /** Every indexed order, in table order (callers that need a stable order sort or walk levels). */
+  *values(): IterableIterator<RestingOrder> {
+    for (const o of this.cells) if (o !== null) yield o
+  }
+
+  // Grow, or just sweep tombstones out when the table is mostly dead entries.
+  private rebuild(capacity: number): void {
+    const oldCells = this.cells
+    this.hashes = new Int32Array(capacity)
+    this.cells = new Array<RestingOrder | null>(capacity).fill(null)
+    this.mask = capacity - 1
+    this.size = 0
+    this.used = 0
+    for (const o of oldCells) if (o !== null) this.insert(o)
+  }
+}
