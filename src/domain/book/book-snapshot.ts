@@ -2,6 +2,7 @@
 // order, levels listed worst → best and each queue front → back, so restoring by appending
 // rebuilds the same price-time priority (and pushes each level at the end, never splicing).
 import type { BookSide } from "./book-side.js"
+import { hashId, type OrderIndex } from "./order-index.js"
 import { RestingOrder } from "./resting-order.js"
 import type { StopBook } from "./stop-book.js"
 
@@ -30,7 +31,7 @@ export interface SnapshotTarget {
   readonly bids: BookSide
   readonly asks: BookSide
   readonly stops: StopBook
-  readonly index: Map<string, RestingOrder>
+  readonly index: OrderIndex
   lastPrice: number
   tradeSeq: number
   seq: number
@@ -61,7 +62,8 @@ export const writeSnapshot = (b: SnapshotTarget): BookSnapshot => ({
 })
 
 const fromTuple = (t: OrderTuple): RestingOrder => {
-  const o = new RestingOrder(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[10], t[11] === 1, t[12], t[13], t[14], t[15])
+  const o = new RestingOrder().init(t[0], hashId(t[0]), t[1], t[2], t[3], t[4], t[5], t[6], t[10], t[11] === 1, t[12], t[13], t[14],
+    t[15])
   o.remaining = t[7]
   o.filled = t[8]
   o.notional = t[9]
@@ -78,12 +80,12 @@ export const restoreSnapshot = (b: SnapshotTarget, s: BookSnapshot): void => {
     for (const t of tuples) {
       const o = fromTuple(t)
       side.levelAt(o.price).append(o)
-      b.index.set(o.id, o)
+      b.index.insert(o)
     }
   }
   for (const t of s.stops) {
     const o = fromTuple(t)
     b.stops.add(o)
-    b.index.set(o.id, o)
+    b.index.insert(o)
   }
 }

@@ -10,6 +10,7 @@ import {
   T_MARKET, T_STOP, T_STOP_LIMIT, TIF_FOK, TIF_GTD, TIF_IOC, tifCode, type TimeInForce, TIFS, typeCode
 } from "./order-entry.js"
 import type { PriceLevel } from "./price-level.js"
+import { hashId, OrderIndex } from "./order-index.js"
 import { averagePrice, RestingOrder } from "./resting-order.js"
 import { StopBook } from "./stop-book.js"
 
@@ -58,12 +59,14 @@ export class OrderBook {
   readonly asks = new BookSide(false)
   readonly stops = new StopBook()
   /** Live orders (resting and held stops) by id: O(1) cancel. */
-  readonly index = new Map<string, RestingOrder>()
+  readonly index = new OrderIndex()
   /** Last trade price in cents, 0 before the first trade; drives stop triggers. */
   lastPrice = 0
   tradeSeq = 0
   /** Arrival counter; orders the stop queue. */
   seq = 0
+  // Ended orders kept for reuse: a steady book then allocates nothing per order.
+  private readonly pool: Array<RestingOrder> = []
 
   constructor(config: BookConfig) {
     this.symbol = config.symbol
@@ -91,7 +94,8 @@ export class OrderBook {
       out.order(e.id, e.owner, e.side === "SELL" ? "SELL" : "BUY", "REJECTED", reason, 0, e.qty, 0, e.version ?? 0)
       return "REJECTED"
     }
-    if (this.index.has(e.id)) {
+    const hash = hashId(e.id)
+    if (this.index.get(e.id, hash) !== undefined) {
       out.rejected(e.id, "DUPLICATE_ORDER_ID")
       return "REJECTED"
     }
@@ -100,12 +104,12 @@ export class OrderBook {
     // A market order never rests: it is IOC unless it asked for all-or-nothing.
     if ((type === T_MARKET || type === T_STOP) && tif !== TIF_FOK) tif = TIF_IOC
     const side = sideCode(e.side)
-    const o = new RestingOrder(e.id, e.owner, side, type, e.price, e.stopPrice ?? 0, e.qty, tif, e.postOnly === true,
-      stpCode(e.stp), e.version ?? 0, e.expiresAt ?? 0, ++this.seq)
+    const o = (this.pool.pop() ?? new RestingOrder()).init(e.id, hash, e.owner, side, type, e.price, e.stopPrice ?? 0,
+      e.qty, tif, e.postOnly === true, stpCode(e.stp), e.version ?? 0, e.expiresAt ?? 0, ++this.seq)
     if (type === T_STOP || type === T_STOP_LIMIT) {
       if (!StopBook.crossed(side, o.stopPrice, this.lastPrice)) {
         this.stops.add(o)
-        this.index.set(o.id, o)
+        this.index.insert(o)
         this.emit(o, "PENDING", "NONE", out)
         return "PENDING"
       }
@@ -125,6 +129,7 @@ export class OrderBook {
     }
     this.takeOut(o, out)
     this.end(o, "CANCELLED", "USER_CANCELLED", out)
+    this.recycle(o)
     return true
   }
 
@@ -139,6 +144,7 @@ export class OrderBook {
     }
     this.takeOut(o, out)
     this.end(o, "EXPIRED", "EXPIRED", out)
+    this.recycle(o)
     return true
   }
 
@@ -159,7 +165,7 @@ export class OrderBook {
       out.order(e.id, e.owner, e.side === "SELL" ? "SELL" : "BUY", "REJECTED", reason, 0, e.qty, 0, e.version ?? 0)
       return "REJECTED"
     }
-    if (this.index.has(e.id)) {
+    if (this.index.get(e.id) !== undefined) {
       out.rejected(e.id, "DUPLICATE_ORDER_ID")
       return "REJECTED"
     }
@@ -174,13 +180,15 @@ export class OrderBook {
     if (!keep) {
       this.takeOut(old, out)
       this.end(old, "CANCELLED", "REPLACED", out)
+      this.recycle(old)
       return this.submit(e, out)
     }
     // Same node, new identity: the queue position is kept and the new order starts unfilled.
     this.end(old, "CANCELLED", "REPLACED", out)
-    this.index.delete(old.id)
+    this.index.remove(old)
     level.total += e.qty - old.remaining
     old.id = e.id
+    old.hash = hashId(e.id)
     old.qty = e.qty
     old.remaining = e.qty
     old.filled = 0
@@ -188,7 +196,7 @@ export class OrderBook {
     old.takerFills = 0
     old.version = e.version ?? 0
     old.expiresAt = e.expiresAt ?? 0
-    this.index.set(old.id, old)
+    this.index.insert(old)
     out.level(SIDES[old.side]!, old.price, level.total)
     this.emit(old, "PENDING", "NONE", out)
     return "PENDING"
@@ -250,20 +258,20 @@ export class OrderBook {
     const best = opp.best()
     const crosses = best !== null && (o.side === BUY ? best.price <= o.price : best.price >= o.price)
     const market = o.type === T_MARKET || o.type === T_STOP
-    if (o.postOnly && crosses) return this.end(o, "REJECTED", "POST_ONLY_WOULD_CROSS", out)
+    if (o.postOnly && crosses) return this.finish(o, "REJECTED", "POST_ONLY_WOULD_CROSS", out)
     // A market order never sweeps an empty book, nor trades beyond the wallet's collar.
-    if (market && !crosses) return this.end(o, "REJECTED", best === null ? "NO_LIQUIDITY" : "PRICE_COLLAR", out)
-    if (o.tif === TIF_FOK && !this.canFill(o, opp)) return this.end(o, "REJECTED", "FOK_UNFILLABLE", out)
+    if (market && !crosses) return this.finish(o, "REJECTED", best === null ? "NO_LIQUIDITY" : "PRICE_COLLAR", out)
+    if (o.tif === TIF_FOK && !this.canFill(o, opp)) return this.finish(o, "REJECTED", "FOK_UNFILLABLE", out)
     const selfTrade = crosses && this.match(o, opp, out)
-    if (selfTrade || (o.remaining === 0 && o.filled < o.qty)) return this.end(o, "EXPIRED", "SELF_TRADE", out)
-    if (o.remaining === 0) return this.end(o, "FILLED", "NONE", out)
+    if (selfTrade || (o.remaining === 0 && o.filled < o.qty)) return this.finish(o, "EXPIRED", "SELF_TRADE", out)
+    if (o.remaining === 0) return this.finish(o, "FILLED", "NONE", out)
     if (o.tif === TIF_IOC || o.tif === TIF_FOK) {
       const why: BookReason = !market ? "IOC_REMAINDER" : opp.best() === null ? "NO_LIQUIDITY" : "PRICE_COLLAR"
-      return this.end(o, "CANCELLED", why, out)
+      return this.finish(o, "CANCELLED", why, out)
     }
     const level = (o.side === BUY ? this.bids : this.asks).levelAt(o.price)
     level.append(o)
-    this.index.set(o.id, o)
+    this.index.insert(o)
     out.level(SIDES[o.side]!, o.price, level.total)
     const status = o.filled > 0 ? "PARTIAL" : "PENDING"
     this.emit(o, status, "NONE", out)
@@ -309,8 +317,9 @@ export class OrderBook {
         out.trade(++this.tradeSeq, t.takerFills++, price, q, takerSide, m.id, m.owner, t.id, owner, mr - q, tr - q)
         if (mr === q) {
           level.unlink(m)
-          this.index.delete(m.id)
+          this.index.remove(m)
           out.order(m.id, m.owner, makerSide, "FILLED", "NONE", m.filled, 0, m.notional, m.version)
+          this.recycle(m)
         }
         if (tr === q) break
         m = next
@@ -334,16 +343,16 @@ export class OrderBook {
       level.total -= d
       if (m.remaining === 0) {
         level.unlink(m)
-        this.index.delete(m.id)
-        this.end(m, "EXPIRED", "SELF_TRADE", out)
+        this.index.remove(m)
+        this.finish(m, "EXPIRED", "SELF_TRADE", out)
       } else {
         this.emit(m, m.filled > 0 ? "PARTIAL" : "PENDING", "SELF_TRADE", out)
       }
       return false
     }
     level.unlink(m)
-    this.index.delete(m.id)
-    this.end(m, "EXPIRED", "SELF_TRADE", out)
+    this.index.remove(m)
+    this.finish(m, "EXPIRED", "SELF_TRADE", out)
     return mode === STP_EXPIRE_BOTH
   }
 
@@ -371,7 +380,7 @@ export class OrderBook {
   private runStops(out: BookEvents): void {
     let o: RestingOrder | null
     while ((o = this.stops.takeTriggered(this.lastPrice)) !== null) {
-      this.index.delete(o.id)
+      this.index.remove(o)
       out.triggered(o.id, o.owner, o.stopPrice, this.lastPrice)
       this.execute(o, out)
     }
@@ -379,7 +388,7 @@ export class OrderBook {
 
   // Remove a live order from wherever it is held, reporting the level change.
   private takeOut(o: RestingOrder, out: BookEvents): void {
-    this.index.delete(o.id)
+    this.index.remove(o)
     if (o.held) {
       this.stops.remove(o)
       return
@@ -395,6 +404,20 @@ export class OrderBook {
   private end(o: RestingOrder, status: OrderStatus, reason: BookReason, out: BookEvents): OrderStatus {
     out.order(o.id, o.owner, SIDES[o.side]!, status, reason, o.filled, o.qty - o.filled, o.notional, o.version)
     return status
+  }
+
+  // Terminal event, then the order object goes back to the pool.
+  private finish(o: RestingOrder, status: OrderStatus, reason: BookReason, out: BookEvents): OrderStatus {
+    this.end(o, status, reason, out)
+    this.recycle(o)
+    return status
+  }
+
+  private recycle(o: RestingOrder): void {
+    o.prev = null
+    o.next = null
+    o.level = null
+    if (this.pool.length < 4096) this.pool.push(o)
   }
 
   private emit(o: RestingOrder, status: OrderStatus, reason: BookReason, out: BookEvents): void {

@@ -7,7 +7,12 @@ import type { RestingOrder } from "./resting-order.js"
 export const hashId = (id: string): number => {
   let h = 0x811c9dc5
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193)
-  return ((h >>> 1) | 1) & 0x7fffffff
+  // Mix the high bits down: the table indexes by the low bits, which FNV alone leaves weak.
+  h ^= h >>> 15
+  h = Math.imul(h, 0x2c1b3c6d)
+  h ^= h >>> 12
+  h >>>= 1
+  return h === 0 ? 1 : h
 }
 
 const EMPTY = 0

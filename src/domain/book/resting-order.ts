@@ -3,38 +3,66 @@
 // in the middle is O(1) and leaves everyone else's queue position untouched.
 import type { PriceLevel } from "./price-level.js"
 
-/** A live order in the book (resting, or held as an untriggered stop). Mutable by the book only. */
+/** A live order in the book (resting, or held as an untriggered stop). Mutable by the book only;
+ *  the book recycles ended orders, so never keep a reference past the call that returned it. */
 export class RestingOrder {
+  id = ""
+  /** hashId(id), kept so the index never rehashes the string. */
+  hash = 0
+  owner = ""
+  side = 0
+  type = 0
+  /** Cents: limit price, or the worst price of a MARKET/STOP order. */
+  price = 0
+  stopPrice = 0
+  qty = 0
   /** Units still open; filled + remaining can be below qty after a DECREMENT self-trade. */
-  remaining: number
+  remaining = 0
   /** Units traded so far. */
   filled = 0
   /** Sum of price × qty over fills, in cents: the exact basis for the average price. */
   notional = 0
   /** Fills this order took as the taker; numbers its trades deterministically. */
   takerFills = 0
+  tif = 0
+  postOnly = false
+  stp = 0
+  version = 0
+  expiresAt = 0
+  /** Book arrival number; orders held stops. */
+  seq = 0
+  /** True while held in the stop book waiting for its trigger. */
+  held = false
   prev: RestingOrder | null = null
   next: RestingOrder | null = null
   level: PriceLevel | null = null
-  /** True while held in the stop book waiting for its trigger. */
-  held = false
 
-  constructor(
-    public id: string,
-    readonly owner: string,
-    readonly side: number,
-    public type: number,
-    public price: number,
-    readonly stopPrice: number,
-    public qty: number,
-    public tif: number,
-    readonly postOnly: boolean,
-    readonly stp: number,
-    public version: number,
-    public expiresAt: number,
-    public seq: number
-  ) {
+  /** (Re)initialise every field, so a recycled order carries nothing over. */
+  init(id: string, hash: number, owner: string, side: number, type: number, price: number, stopPrice: number,
+    qty: number, tif: number, postOnly: boolean, stp: number, version: number, expiresAt: number, seq: number): this {
+    this.id = id
+    this.hash = hash
+    this.owner = owner
+    this.side = side
+    this.type = type
+    this.price = price
+    this.stopPrice = stopPrice
+    this.qty = qty
     this.remaining = qty
+    this.filled = 0
+    this.notional = 0
+    this.takerFills = 0
+    this.tif = tif
+    this.postOnly = postOnly
+    this.stp = stp
+    this.version = version
+    this.expiresAt = expiresAt
+    this.seq = seq
+    this.held = false
+    this.prev = null
+    this.next = null
+    this.level = null
+    return this
   }
 }
 

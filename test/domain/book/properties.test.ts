@@ -134,9 +134,9 @@ describe("order book properties", () => {
             }
           }
         }
-        for (const id of b.index.keys()) {
-          const o = b.order(id)!
-          byOrder.set(id, { side: o.side, filled: o.filled })
+        for (const live of b.index.values()) {
+          const o = b.order(live.id)!
+          byOrder.set(o.id, { side: o.side, filled: o.filled })
         }
         for (const { side, filled } of byOrder.values()) {
           if (side === "BUY") boughtAtEnd += filled

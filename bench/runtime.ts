@@ -1,0 +1,421 @@
+// Runtime benchmark (issue 2 "Benchmark"): messages per second through one node of our runtime,
+// beside BullMQ and a raw XADD/XREADGROUP loop on the same Redis in the same run, plus ask
+// round-trip latency at a fixed rate (open loop: each ask is timed from its scheduled time).
+//
+//   npm run bench -- runtime            (BENCH_MESSAGES=200000 by default; REDIS_URL to use a given Redis)
+//
+// Completion of our rows is read from Redis, not from the actors: after the last send, wait
+// until every shard's committed offset (state.applied) reaches the last inbox entry; then until
+// every relay cursor reaches the last outbox entry (all effects appended to their targets);
+// then until every shard's committed offset reaches its last inbox entry again. The actors
+// count what they applied and the counts are checked by asks after the clock stops.
+import { Queue, Worker } from "bullmq"
+import { Effect, Layer, Option, Schema } from "effect"
+import { Redis } from "ioredis"
+import { randomUUID } from "node:crypto"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { ActorClient, type Client } from "../src/runtime/actor-client.js"
+import { makeActorKind, type ActorRef, type Tagged } from "../src/runtime/actor.js"
+import { makeAddress, shardOf, type Address } from "../src/runtime/address.js"
+import { EmbeddedRedis } from "../src/runtime/embedded-redis.js"
+import type { Keys } from "../src/runtime/keys.js"
+import { RedisClient } from "../src/runtime/redis.js"
+import { ActorRegistry } from "../src/runtime/registry.js"
+import { RuntimeConfig } from "../src/runtime/runtime-config.js"
+import { ShardNode } from "../src/runtime/shard-node.js"
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+const MESSAGES = Number(process.env["BENCH_MESSAGES"] ?? 200_000)
+const KEYS = Number(process.env["BENCH_KEYS"] ?? 1_000)
+/** Messages per sendAll / addBulk / pipeline call, and how many calls are in flight. */
+const CHUNK = Number(process.env["BENCH_CHUNK"] ?? 2_000)
+const IN_FLIGHT = Number(process.env["BENCH_IN_FLIGHT"] ?? 4)
+const WARMUP = Math.max(1_000, Math.floor(MESSAGES / 10))
+const BULL_CONCURRENCY = 100
+const RAW_READ_COUNT = 500
+const ASK_RATE = Number(process.env["BENCH_ASK_RATE"] ?? 1_000)
+const ASK_SECONDS = Number(process.env["BENCH_ASK_SECONDS"] ?? 5)
+const POLL_MS = 2
+const DEBUG = process.env["BENCH_DEBUG"] === "1"
+const debug = (text: string) => {
+  if (DEBUG) console.log(`[${new Date().toISOString().slice(11, 23)}] ${text}`)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bench actors: a no-op counter, which may forward one message to a sink on another shard.
+
+class Tick extends Schema.TaggedClass<Tick>()("Tick", {}) {}
+class Hop extends Schema.TaggedClass<Hop>()("Hop", { to: Schema.String }) {}
+class Count extends Schema.TaggedRequest<Count>()("Count", { failure: Schema.Never, success: Schema.Int, payload: {} }) {}
+
+const Bench = makeActorKind("bench", Schema.Union(Tick, Hop, Count))
+const Sink = makeActorKind("bench-sink", Schema.Union(Tick, Count))
+
+const BenchLive = Bench.toLayer<number>({
+  initial: () => 0,
+  handlers: {
+    Tick: (n) => n + 1,
+    Hop: (n, message, ctx) => {
+      ctx.send(Sink.ref(message.to), new Tick())
+      return n + 1
+    },
+    Count: (n, _message, ctx) => {
+      ctx.reply(n)
+      return n
+    }
+  }
+})
+
+const SinkLive = Sink.toLayer<number>({
+  initial: () => 0,
+  handlers: {
+    Tick: (n) => n + 1,
+    Count: (n, _message, ctx) => {
+      ctx.reply(n)
+      return n
+    }
+  }
+})
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** Runs `tasks` with at most `limit` in flight. */
+const pool = async (count: number, limit: number, task: (index: number) => Promise<unknown>): Promise<void> => {
+  let next = 0
+  const lane = async () => {
+    while (next < count) await task(next++)
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, count) }, lane))
+}
+
+/** Compares stream IDs `ms-seq`. */
+const idAtLeast = (a: string, b: string): boolean => {
+  const [am, as] = a.split("-").map(Number) as [number, number]
+  const [bm, bs] = b.split("-").map(Number) as [number, number]
+  return am > bm || (am === bm && as >= bs)
+}
+
+const lastId = async (redis: Redis, stream: string): Promise<string> => {
+  const [entry] = (await redis.xrevrange(stream, "+", "-", "COUNT", 1)) as Array<[string, Array<string>]>
+  return entry?.[0] ?? "0-0"
+}
+
+/** Waits until `read(shard)` is at least `targets[shard]` for every shard, polling in one pipeline. */
+const waitAtLeast = async (redis: Redis, targets: ReadonlyArray<string>, read: (pipeline: ReturnType<Redis["pipeline"]>, shard: number) => void) => {
+  for (;;) {
+    const pipeline = redis.pipeline()
+    targets.forEach((_, shard) => read(pipeline, shard))
+    const results = (await pipeline.exec()) ?? []
+    if (targets.every((target, shard) => target === "0-0" || idAtLeast(String(results[shard]?.[1] ?? "0-0"), target))) return
+    await sleep(POLL_MS)
+  }
+}
+
+/** Returns once every message appended so far, and every effect they caused, is committed. */
+const drained = async (redis: Redis, keys: Keys) => {
+  const shards = Array.from({ length: keys.shardCount }, (_, s) => keys.shard(s))
+  const inboxes = async () => Promise.all(shards.map((k) => lastId(redis, k.inbox)))
+  // 1. Everything sent from outside is applied and committed (with its effects in the outbox).
+  await waitAtLeast(redis, await inboxes(), (p, s) => p.hget(shards[s]!.state, "applied"))
+  // 2. Every outbox entry is appended to its targets.
+  await waitAtLeast(redis, await Promise.all(shards.map((k) => lastId(redis, k.outbox))), (p, s) => p.get(shards[s]!.relayCursor))
+  // 3. Those effect messages are applied too (sinks send nothing further).
+  await waitAtLeast(redis, await inboxes(), (p, s) => p.hget(shards[s]!.state, "applied"))
+}
+
+const quantile = (sorted: ReadonlyArray<number>, q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
+
+const rate = (n: number, ms: number) => (n * 1000) / ms
+const fmtRate = (r: number) => `${Math.round(r).toLocaleString("en-US")}/s`
+const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`
+
+// ---------------------------------------------------------------------------------------------
+// Row 1: our runtime
+
+interface OursResult {
+  readonly plain: number
+  readonly effect: number
+  readonly askP50: number
+  readonly askP99: number
+  readonly askMax: number
+  readonly asks: number
+  readonly askErrors: number
+}
+
+const keyNames = Array.from({ length: KEYS }, (_, i) => `k${i}`)
+
+/** For each bench key, a sink key on another shard. */
+const sinkKeys = (shardCount: number) =>
+  keyNames.map((key) => {
+    const from = shardOf(makeAddress(Bench.name, key) as Address, shardCount)
+    for (let n = 0; ; n++) {
+      const candidate = `${key}-${n}`
+      if (shardOf(makeAddress(Sink.name, candidate) as Address, shardCount) !== from) return candidate
+    }
+  })
+
+const runOurs = (url: string) =>
+  Effect.gen(function* () {
+    const client = yield* ActorClient
+    const node = yield* ShardNode
+    yield* node.awaitOwnership()
+    const keys = node.keys
+    const poller = yield* Effect.acquireRelease(
+      Effect.sync(() => new Redis(url, { lazyConnect: false })),
+      (r) => Effect.promise(() => r.quit())
+    )
+    const sinks = sinkKeys(keys.shardCount)
+    const benchRefs = keyNames.map((k) => Bench.ref(k))
+    const sinkRefs = sinks.map((k) => Sink.ref(k))
+    const tick = new Tick()
+    const hops = sinks.map((to) => new Hop({ to }))
+    const expected = { bench: new Array<number>(KEYS).fill(0), sink: new Array<number>(KEYS).fill(0) }
+
+    const pass = (n: number, withEffect: boolean) =>
+      Effect.promise(async () => {
+        const messages: Array<readonly [ActorRef<any>, Tagged]> = new Array(n)
+        for (let i = 0; i < n; i++) {
+          const k = i % KEYS
+          messages[i] = [benchRefs[k]!, withEffect ? hops[k]! : tick]
+          expected.bench[k]!++
+          if (withEffect) expected.sink[k]!++
+        }
+        const chunks = Math.ceil(n / CHUNK)
+        const t0 = performance.now()
+        debug(`pass ${n} ${withEffect ? "with" : "without"} effect: sending`)
+        await pool(chunks, IN_FLIGHT, (c) => Effect.runPromise(client.sendAll(messages.slice(c * CHUNK, (c + 1) * CHUNK))))
+        debug(`sent after ${(performance.now() - t0).toFixed(0)} ms`)
+        await drained(poller, keys)
+        debug(`drained after ${(performance.now() - t0).toFixed(0)} ms`)
+        return performance.now() - t0
+      })
+
+    // Warm-up (JIT, connections, actor instances), then the two measured variants.
+    yield* pass(WARMUP, true)
+    const plainMs = yield* pass(MESSAGES, false)
+    const effectMs = yield* pass(MESSAGES, true)
+    yield* verifyCounts(client, benchRefs, sinkRefs, expected)
+
+    const ask = yield* askLatency(client, benchRefs)
+    return { plain: rate(MESSAGES, plainMs), effect: rate(MESSAGES, effectMs), ...ask } satisfies OursResult
+  })
+
+/** Every actor applied exactly what was sent to it (checked after the clock stopped). */
+const verifyCounts = (
+  client: Client,
+  benchRefs: ReadonlyArray<ActorRef<any>>,
+  sinkRefs: ReadonlyArray<ActorRef<any>>,
+  expected: { readonly bench: ReadonlyArray<number>; readonly sink: ReadonlyArray<number> }
+) =>
+  Effect.gen(function* () {
+    const count = new Count()
+    const got = yield* Effect.all(
+      [
+        Effect.forEach(benchRefs, (ref) => client.ask(ref as ActorRef<Count>, count), { concurrency: 200 }),
+        Effect.forEach(sinkRefs, (ref) => client.ask(ref as ActorRef<Count>, count), { concurrency: 200 })
+      ],
+      { concurrency: 2 }
+    )
+    const wrong = [
+      ...got[0].flatMap((n, k) => (n === expected.bench[k] ? [] : [`bench/${keyNames[k]}: ${n} != ${expected.bench[k]}`])),
+      ...got[1].flatMap((n, k) => (n === expected.sink[k] ? [] : [`sink ${k}: ${n} != ${expected.sink[k]}`]))
+    ]
+    if (wrong.length > 0) return yield* Effect.dieMessage(`counts differ after drain: ${wrong.slice(0, 5).join("; ")}`)
+  })
+
+/** Open-loop asks at ASK_RATE per second for ASK_SECONDS; latency from each ask's scheduled time. */
+const askLatency = (client: Client, refs: ReadonlyArray<ActorRef<any>>) =>
+  Effect.promise(async () => {
+    const total = ASK_RATE * ASK_SECONDS
+    const interval = 1000 / ASK_RATE
+    const latencies: Array<number> = []
+    let errors = 0
+    const inFlight: Array<Promise<void>> = []
+    const count = new Count()
+    const start = performance.now() + 20
+    for (let i = 0; i < total; i++) {
+      const at = start + i * interval
+      const wait = at - performance.now()
+      if (wait >= 1) await sleep(wait)
+      inFlight.push(
+        Effect.runPromise(Effect.either(client.ask(refs[i % refs.length] as ActorRef<Count>, count, { timeout: "5 seconds" }))).then((result) => {
+          if (result._tag === "Left") errors++
+          else latencies.push(performance.now() - at)
+        })
+      )
+    }
+    await Promise.all(inFlight)
+    latencies.sort((a, b) => a - b)
+    return {
+      askP50: quantile(latencies, 0.5),
+      askP99: quantile(latencies, 0.99),
+      askMax: latencies[latencies.length - 1] ?? NaN,
+      asks: total,
+      askErrors: errors
+    }
+  })
+
+const oursLayer = (url: string, prefix: string) => {
+  const settings = RuntimeConfig.layer({ redisUrl: Option.some(url), prefix })
+  const base = Layer.mergeAll(settings, RedisClient.layerUrl(url))
+  const node = ShardNode.layer.pipe(Layer.provide(Layer.mergeAll(BenchLive, SinkLive)), Layer.provideMerge(ActorRegistry.layer))
+  return Layer.mergeAll(node, ActorClient.layer).pipe(Layer.provideMerge(base))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row 2: BullMQ, add in bulk, no-op worker at concurrency 100
+
+const runBull = async (url: string, n: number): Promise<number> => {
+  const { hostname, port } = new URL(url)
+  const connection = { host: hostname, port: Number(port || 6379) }
+  const name = `bench${randomUUID().slice(0, 8)}`
+  const prefix = `bull-${name}`
+  const queue = new Queue(name, { connection, prefix, defaultJobOptions: { removeOnComplete: true, removeOnFail: true } })
+  let completed = 0
+  let done: () => void = () => {}
+  const finished = new Promise<void>((resolve) => (done = resolve))
+  const worker = new Worker(name, async () => {}, {
+    connection: { ...connection, maxRetriesPerRequest: null },
+    prefix,
+    concurrency: BULL_CONCURRENCY,
+    autorun: false
+  })
+  worker.on("completed", () => {
+    if (++completed === n) done()
+  })
+  worker.on("error", () => {})
+  void worker.run()
+  await worker.waitUntilReady()
+  await queue.waitUntilReady()
+  const payload = { to: "k0" }
+  const t0 = performance.now()
+  await pool(Math.ceil(n / CHUNK), IN_FLIGHT, (c) => {
+    const size = Math.min(CHUNK, n - c * CHUNK)
+    return queue.addBulk(Array.from({ length: size }, (_, i) => ({ name: "tick", data: { ...payload, i: c * CHUNK + i } })))
+  })
+  await finished
+  const ms = performance.now() - t0
+  await worker.close()
+  await queue.obliterate({ force: true })
+  await queue.close()
+  return ms
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row 3: raw loop, one XADD per message (pipelined), XREADGROUP COUNT 500 + one XACK per batch
+
+const runRaw = async (url: string, n: number): Promise<number> => {
+  const producer = new Redis(url)
+  const consumer = new Redis(url)
+  const stream = `raw:${randomUUID().slice(0, 8)}`
+  await producer.xgroup("CREATE", stream, "g", "$", "MKSTREAM")
+  const payloads = keyNames.map((k) => JSON.stringify({ i: "e0123456789abcdef.1", k: "bench", a: k, b: { _tag: "Tick" } }))
+  let consumed = 0
+  const t0 = performance.now()
+  const consuming = (async () => {
+    while (consumed < n) {
+      const reply = (await consumer.xreadgroup("GROUP", "g", "c", "COUNT", RAW_READ_COUNT, "BLOCK", 1000, "STREAMS", stream, ">")) as
+        | Array<[string, Array<[string, Array<string>]>]>
+        | null
+      const entries = reply?.[0]?.[1] ?? []
+      if (entries.length === 0) continue
+      const ids: Array<string> = []
+      for (const [id, fields] of entries) {
+        JSON.parse(fields[1]!) // the no-op "processing": decode the message
+        ids.push(id)
+      }
+      void consumer.xack(stream, "g", ...ids) // pipelined ahead of the next read on the same connection
+      consumed += entries.length
+    }
+  })()
+  await pool(Math.ceil(n / CHUNK), IN_FLIGHT, async (c) => {
+    const pipeline = producer.pipeline()
+    const end = Math.min(n, (c + 1) * CHUNK)
+    for (let i = c * CHUNK; i < end; i++) pipeline.xadd(stream, "*", "m", payloads[i % KEYS]!)
+    await pipeline.exec()
+  })
+  await consuming
+  await consumer.ping() // the last XACK is in
+  const ms = performance.now() - t0
+  await producer.del(stream)
+  producer.disconnect()
+  consumer.disconnect()
+  return ms
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const withRedis = <A>(use: (url: string) => Effect.Effect<A, unknown>) =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const given = process.env["REDIS_URL"]
+      if (given !== undefined && given !== "") return yield* use(given)
+      const dataDir = yield* Effect.acquireRelease(
+        Effect.sync(() => mkdtempSync(join(tmpdir(), "vfx-bench-"))),
+        (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
+      )
+      const server = yield* EmbeddedRedis.start({ dataDir })
+      return yield* use(server.url)
+    })
+  )
+
+/** `npm run bench -- runtime`. */
+export async function run(): Promise<void> {
+  let expected = performance.now() + 100
+  const lagMonitor = setInterval(() => {
+    const lag = performance.now() - expected
+    if (DEBUG && lag > 200) debug(`event loop stalled ${lag.toFixed(0)} ms`)
+    expected = performance.now() + 100
+  }, 100)
+  lagMonitor.unref()
+  await Effect.runPromise(
+    withRedis((url) =>
+      Effect.gen(function* () {
+        console.log(
+          `redis ${url} (${process.env["REDIS_URL"] ? "REDIS_URL" : "private, AOF everysec"}); ${MESSAGES.toLocaleString("en-US")} messages per row over ${KEYS} keys, ` +
+            `${CHUNK} per call, ${IN_FLIGHT} calls in flight; warm-up ${WARMUP.toLocaleString("en-US")} per row`
+        )
+        const prefix = `bench${randomUUID().slice(0, 6)}`
+        const ours = yield* Effect.scoped(Effect.provide(runOurs(url), oursLayer(url, prefix)))
+        const bull = yield* Effect.promise(async () => {
+          await runBull(url, WARMUP)
+          return rate(MESSAGES, await runBull(url, MESSAGES))
+        })
+        const raw = yield* Effect.promise(async () => {
+          await runRaw(url, WARMUP)
+          return rate(MESSAGES, await runRaw(url, MESSAGES))
+        })
+        const info = yield* Effect.promise(async () => {
+          const r = new Redis(url)
+          const text = await r.info("persistence")
+          r.disconnect()
+          return /aof_rewrites:(\d+)/.exec(text)?.[1] ?? "?"
+        })
+
+        const rows: Array<[string, string, string, string]> = [
+          ["row", "rate", "ours/BullMQ", "ours/raw"],
+          ["ours, no effect", fmtRate(ours.plain), ratio(ours.plain, bull), ratio(ours.plain, raw)],
+          ["ours, 1 effect/msg", fmtRate(ours.effect), ratio(ours.effect, bull), ratio(ours.effect, raw)],
+          [`BullMQ (addBulk, c=${BULL_CONCURRENCY})`, fmtRate(bull), "", ""],
+          [`raw XADD / XREADGROUP ${RAW_READ_COUNT}`, fmtRate(raw), "", ""]
+        ]
+        const widths = [0, 1, 2, 3].map((c) => Math.max(...rows.map((r) => r[c]!.length)))
+        console.log("")
+        for (const r of rows) console.log(`  ${r[0].padEnd(widths[0]!)}  ${r[1].padStart(widths[1]!)}  ${r[2].padStart(widths[2]!)}  ${r[3].padStart(widths[3]!)}`)
+        console.log(
+          `\n  ask round trip at ${ASK_RATE}/s for ${ASK_SECONDS} s (open loop, from scheduled time): ` +
+            `p50 ${ours.askP50.toFixed(2)} ms  p99 ${ours.askP99.toFixed(2)} ms  max ${ours.askMax.toFixed(2)} ms` +
+            (ours.askErrors > 0 ? `  (${ours.askErrors} of ${ours.asks} failed)` : "")
+        )
+        console.log(`  targets: ours with 1 effect >= 5.0x BullMQ and >= 1.0x raw; ask p99 < 5 ms.  AOF rewrites during the run: ${info}`)
+      })
+    )
+  )
+}
