@@ -27,15 +27,23 @@ const limitOp = (id: string, buy: boolean, price: number, qty: number): Op => ({
 
 const cancelOp = (id: string): Op => ({ cancel: true, id, ours: undefined!, peer: undefined! })
 
-/** Insert-heavy: limits only, about 30% priced through the mid so they trade. */
+/**
+ * Insert-heavy: limits only, 30% priced through the mid (by 1-10 ticks) so they trade, the rest
+ * resting 1-10 ticks from it. The mid is a random walk and crossing orders are larger, so the
+ * book reaches a steady size (tens of thousands of orders) instead of growing with the stream,
+ * and the figure does not depend on how long the stream is.
+ */
 const insertHeavy = (n: number, seed: number): Array<Op> => {
   const r = seededRandom(seed)
   const ops: Array<Op> = []
+  let mid = MID
   for (let i = 0; i < n; i++) {
+    if (r.next() < 0.2) mid += r.next() < 0.5 ? -1 : 1
     const buy = r.next() < 0.5
     const through = r.next() < 0.3
-    const off = through ? -(1 + r.int(5)) : 1 + r.int(50)
-    ops.push(limitOp(`o${i}`, buy, buy ? MID - off : MID + off, 1 + r.int(100)))
+    const off = through ? -(1 + r.int(10)) : 1 + r.int(10)
+    const qty = through ? 1 + r.int(200) : 1 + r.int(100)
+    ops.push(limitOp(`o${i}`, buy, buy ? mid - off : mid + off, qty))
   }
   return ops
 }

@@ -10,11 +10,11 @@
 // then until every shard's committed offset reaches its last inbox entry again. The actors
 // count what they applied and the counts are checked by asks after the clock stops.
 import { Queue, Worker } from "bullmq"
-import { Effect, Layer, Option, Schema } from "effect"
+import { Effect, Layer, Logger, Option, Schema } from "effect"
 import { Redis } from "ioredis"
 import { randomUUID } from "node:crypto"
 import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { ActorClient, type Client } from "../src/runtime/actor-client.js"
 import { makeActorKind, type ActorRef, type Tagged } from "../src/runtime/actor.js"
@@ -40,6 +40,12 @@ const RAW_READ_COUNT = 500
 const ASK_RATE = Number(process.env["BENCH_ASK_RATE"] ?? 1_000)
 const ASK_SECONDS = Number(process.env["BENCH_ASK_SECONDS"] ?? 5)
 const POLL_MS = 2
+/** Lease TTL of the bench node (the runtime's default unless set). */
+const LEASE_TTL_MS = process.env["BENCH_LEASE_TTL_MS"] ? Number(process.env["BENCH_LEASE_TTL_MS"]) : undefined
+/** Inbox entries per read of the bench node (the runtime's default unless set). */
+const BATCH_SIZE = process.env["BENCH_BATCH_SIZE"] ? Number(process.env["BENCH_BATCH_SIZE"]) : undefined
+/** `ours` skips the peers (for profiling our runtime alone). */
+const ONLY = process.env["BENCH_ONLY"] ?? ""
 const DEBUG = process.env["BENCH_DEBUG"] === "1"
 const debug = (text: string) => {
   if (DEBUG) console.log(`[${new Date().toISOString().slice(11, 23)}] ${text}`)
@@ -55,12 +61,14 @@ class Count extends Schema.TaggedRequest<Count>()("Count", { failure: Schema.Nev
 const Bench = makeActorKind("bench", Schema.Union(Tick, Hop, Count))
 const Sink = makeActorKind("bench-sink", Schema.Union(Tick, Count))
 
+const tick = new Tick() // built once: the bench measures the runtime, not Schema class construction
+
 const BenchLive = Bench.toLayer<number>({
   initial: () => 0,
   handlers: {
     Tick: (n) => n + 1,
     Hop: (n, message, ctx) => {
-      ctx.send(Sink.ref(message.to), new Tick())
+      ctx.send(Sink.ref(message.to), tick)
       return n + 1
     },
     Count: (n, _message, ctx) => {
@@ -140,6 +148,8 @@ const ratio = (a: number, b: number) => `${(a / b).toFixed(1)}x`
 // Row 1: our runtime
 
 interface OursResult {
+  /** Shard acquisitions past the first of each shard (a lost lease, then a rebuild by replay). */
+  readonly takeovers: number
   readonly plain: number
   readonly effect: number
   readonly askP50: number
@@ -174,7 +184,6 @@ const runOurs = (url: string) =>
     const sinks = sinkKeys(keys.shardCount)
     const benchRefs = keyNames.map((k) => Bench.ref(k))
     const sinkRefs = sinks.map((k) => Sink.ref(k))
-    const tick = new Tick()
     const hops = sinks.map((to) => new Hop({ to }))
     const expected = { bench: new Array<number>(KEYS).fill(0), sink: new Array<number>(KEYS).fill(0) }
 
@@ -204,7 +213,9 @@ const runOurs = (url: string) =>
     yield* verifyCounts(client, benchRefs, sinkRefs, expected)
 
     const ask = yield* askLatency(client, benchRefs)
-    return { plain: rate(MESSAGES, plainMs), effect: rate(MESSAGES, effectMs), ...ask } satisfies OursResult
+    const epochs = yield* Effect.promise(() => Promise.all(Array.from({ length: keys.shardCount }, (_, s) => poller.get(keys.shard(s).epoch))))
+    const takeovers = epochs.reduce((n, e) => n + Math.max(0, Number(e ?? 1) - 1), 0)
+    return { plain: rate(MESSAGES, plainMs), effect: rate(MESSAGES, effectMs), takeovers, ...ask } satisfies OursResult
   })
 
 /** Every actor applied exactly what was sent to it (checked after the clock stopped). */
@@ -262,11 +273,21 @@ const askLatency = (client: Client, refs: ReadonlyArray<ActorRef<any>>) =>
     }
   })
 
+/** One line per log record (the default logger prints whole causes). */
+const compactLogger = Logger.replace(
+  Logger.defaultLogger,
+  Logger.make(({ logLevel, message, date }) => {
+    const parts = Array.isArray(message) ? message : [message]
+    const text = parts.map((p) => (typeof p === "string" ? p : JSON.stringify(p)?.match(/"reason":"([^"]+)"/)?.[1] ?? "")).join(" ")
+    console.log(`  [${date.toISOString().slice(11, 23)} ${logLevel.label}] ${text}`)
+  })
+)
+
 const oursLayer = (url: string, prefix: string) => {
-  const settings = RuntimeConfig.layer({ redisUrl: Option.some(url), prefix })
+  const settings = RuntimeConfig.layer({ redisUrl: Option.some(url), prefix, ...(LEASE_TTL_MS ? { leaseTtlMs: LEASE_TTL_MS } : {}), ...(BATCH_SIZE ? { batchSize: BATCH_SIZE } : {}) })
   const base = Layer.mergeAll(settings, RedisClient.layerUrl(url))
   const node = ShardNode.layer.pipe(Layer.provide(Layer.mergeAll(BenchLive, SinkLive)), Layer.provideMerge(ActorRegistry.layer))
-  return Layer.mergeAll(node, ActorClient.layer).pipe(Layer.provideMerge(base))
+  return Layer.mergeAll(node, ActorClient.layer).pipe(Layer.provideMerge(base), Layer.provide(compactLogger))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -379,16 +400,19 @@ export async function run(): Promise<void> {
     withRedis((url) =>
       Effect.gen(function* () {
         console.log(
+          `load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on this machine at start\n` +
           `redis ${url} (${process.env["REDIS_URL"] ? "REDIS_URL" : "private, AOF everysec"}); ${MESSAGES.toLocaleString("en-US")} messages per row over ${KEYS} keys, ` +
             `${CHUNK} per call, ${IN_FLIGHT} calls in flight; warm-up ${WARMUP.toLocaleString("en-US")} per row`
         )
         const prefix = `bench${randomUUID().slice(0, 6)}`
-        const ours = yield* Effect.scoped(Effect.provide(runOurs(url), oursLayer(url, prefix)))
+        const ours = yield* Effect.scoped(Effect.provide(runOurs(url), oursLayer(url, prefix))).pipe(Effect.provide(compactLogger))
         const bull = yield* Effect.promise(async () => {
+          if (ONLY === "ours") return NaN
           await runBull(url, WARMUP)
           return rate(MESSAGES, await runBull(url, MESSAGES))
         })
         const raw = yield* Effect.promise(async () => {
+          if (ONLY === "ours") return NaN
           await runRaw(url, WARMUP)
           return rate(MESSAGES, await runRaw(url, MESSAGES))
         })
@@ -414,6 +438,8 @@ export async function run(): Promise<void> {
             `p50 ${ours.askP50.toFixed(2)} ms  p99 ${ours.askP99.toFixed(2)} ms  max ${ours.askMax.toFixed(2)} ms` +
             (ours.askErrors > 0 ? `  (${ours.askErrors} of ${ours.asks} failed)` : "")
         )
+        console.log(`  load average at end: ${loadavg().map((l) => l.toFixed(1)).join(" ")} (other processes share these cores; all rows ran in the same window)`)
+        console.log(`  shard takeovers during our rows (lost lease, rebuilt by replay): ${ours.takeovers}`)
         console.log(`  targets: ours with 1 effect >= 5.0x BullMQ and >= 1.0x raw; ask p99 < 5 ms.  AOF rewrites during the run: ${info}`)
       })
     )

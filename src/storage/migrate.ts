@@ -1,7 +1,7 @@
 // Applies the SQL files under migrations/ in name order, once each, recording them in
 // schema_migrations; the files under migrations/timescale/ only when TimescaleDB can be used.
 // Safe to run from several processes at once: one advisory lock is held around the whole run.
-import { Data, Effect } from "effect"
+import { Data, Effect, Layer } from "effect"
 import { createHash } from "node:crypto"
 import { readdir, readFile } from "node:fs/promises"
 import { join } from "node:path"
@@ -108,3 +108,19 @@ const applyPending = (migrations: ReadonlyArray<Migration>) =>
     }
     return applied
   })
+
+/** The migrations recorded as applied, in order (for `viralfx status`). */
+export const appliedMigrations = Effect.fn("migrate.applied")(function* () {
+  const sql = yield* Sql
+  return yield* sql.run(
+    "read schema_migrations",
+    (q) => q<Array<{ id: string; appliedAt: Date }>>`select id, applied_at from schema_migrations order by id`
+  )
+})
+
+/**
+ * Migrates at layer build: `migrateLayer().pipe(Layer.provideMerge(Sql.layerFor(...)))` gives a
+ * ready Sql. A function, not a constant: layers are memoised by reference, so one constant shared
+ * by two Sql layers in one MemoMap would migrate only the first database.
+ */
+export const migrateLayer = () => Layer.effectDiscard(migrate())

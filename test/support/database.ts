@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import postgres from "postgres"
-import { migrate } from "../../src/storage/migrate.js"
+import { migrateLayer } from "../../src/storage/migrate.js"
 import { Sql } from "../../src/storage/sql.js"
 
 /** Which backend a test database runs on, and its URL when other processes can reach it. */
@@ -78,4 +78,4 @@ export const backends: ReadonlyArray<Backend> = [postgresBackend, pgliteBackend]
 
 /** `backend`'s fresh database with every migration applied. */
 export const migrated = (backend: Backend): Layer.Layer<Sql | TestDatabase, unknown> =>
-  Layer.effectDiscard(migrate()).pipe(Layer.provideMerge(backend.layer))
+  migrateLayer().pipe(Layer.provideMerge(backend.layer))

@@ -8,6 +8,8 @@ export class BookSide {
   /** Levels from worst to best; `levels[levels.length - 1]` is the best price. */
   readonly levels: Array<PriceLevel> = []
   readonly byPrice = new Map<number, PriceLevel>()
+  // Emptied levels kept for reuse: prices come and go constantly near the touch.
+  private readonly spare: Array<PriceLevel> = []
 
   /** `isBid`: best is the highest price; otherwise the lowest. */
   constructor(readonly isBid: boolean) {}
@@ -22,7 +24,7 @@ export class BookSide {
   levelAt(price: number): PriceLevel {
     const found = this.byPrice.get(price)
     if (found !== undefined) return found
-    const level = new PriceLevel(price)
+    const level = this.spare.pop()?.reuse(price) ?? new PriceLevel(price)
     this.byPrice.set(price, level)
     const levels = this.levels
     const n = levels.length
@@ -31,21 +33,28 @@ export class BookSide {
       levels.push(level)
       return level
     }
-    levels.splice(this.search(price), 0, level)
+    // Shift by hand: splice would allocate the (empty) array of removed elements.
+    const at = this.search(price)
+    levels.push(level)
+    for (let i = n; i > at; i--) levels[i] = levels[i - 1]!
+    levels[at] = level
     return level
   }
 
   /** Drop an empty level. */
   remove(level: PriceLevel): void {
     this.byPrice.delete(level.price)
+    if (this.spare.length < 1024) this.spare.push(level)
     const levels = this.levels
     const n = levels.length
     if (levels[n - 1] === level) {
       levels.pop()
       return
     }
-    const i = this.search(level.price)
-    if (levels[i] === level) levels.splice(i, 1)
+    const at = this.search(level.price)
+    if (levels[at] !== level) return
+    for (let i = at; i < n - 1; i++) levels[i] = levels[i + 1]!
+    levels.pop()
   }
 
   /** True when `a` is a strictly better price than `b` on this side. */

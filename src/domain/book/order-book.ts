@@ -5,13 +5,13 @@ import { BookSide } from "./book-side.js"
 import type { BookEvents } from "./book-events.js"
 import { type BookSnapshot, restoreSnapshot, writeSnapshot } from "./book-snapshot.js"
 import {
-  BUY, type BookReason, type OrderEntry, type OrderStatus, type OrderType, ORDER_TYPES, type Side, SIDES, sideCode,
-  STP_DECREMENT, STP_EXPIRE_BOTH, STP_EXPIRE_MAKER, STP_EXPIRE_TAKER, type StpMode, STP_MODES, stpCode, T_LIMIT,
-  T_MARKET, T_STOP, T_STOP_LIMIT, TIF_FOK, TIF_GTD, TIF_IOC, tifCode, type TimeInForce, TIFS, typeCode
+  BUY, type BookReason, type OrderEntry, type OrderStatus, SIDES, sideCode, STP_DECREMENT, STP_EXPIRE_BOTH,
+  STP_EXPIRE_MAKER, STP_EXPIRE_TAKER, stpCode, T_LIMIT, T_MARKET, T_STOP, T_STOP_LIMIT, TIF_FOK, TIF_GTD, TIF_IOC,
+  tifCode, typeCode, validateEntry
 } from "./order-entry.js"
 import type { PriceLevel } from "./price-level.js"
 import { hashId, OrderIndex } from "./order-index.js"
-import { averagePrice, RestingOrder } from "./resting-order.js"
+import { type OrderView, RestingOrder, viewOf } from "./resting-order.js"
 import { StopBook } from "./stop-book.js"
 
 /** Per-symbol trading rules the book enforces. */
@@ -23,30 +23,6 @@ export interface BookConfig {
   readonly tick?: number
   /** Highest accepted price in cents (default R1,000,000); bounds notional to safe integers. */
   readonly maxPrice?: number
-}
-
-/** A live order as seen from outside the book. */
-export interface OrderView {
-  readonly id: string
-  readonly owner: string
-  readonly side: Side
-  readonly type: OrderType
-  readonly price: number
-  readonly stopPrice: number
-  readonly qty: number
-  readonly filled: number
-  readonly remaining: number
-  readonly notional: number
-  /** notional / filled in cents, rounded half up (0 when nothing filled). */
-  readonly avgPrice: number
-  readonly status: OrderStatus
-  readonly tif: TimeInForce
-  readonly postOnly: boolean
-  readonly stp: StpMode
-  readonly version: number
-  readonly expiresAt: number
-  /** True while a stop waits for its trigger. */
-  readonly held: boolean
 }
 
 /** One symbol's order book. Methods append events to `out`; call `out.reset()` between requests. */
@@ -89,7 +65,7 @@ export class OrderBook {
 
   /** Submit an order; returns its status after this request (events say the rest). */
   submit(e: OrderEntry, out: BookEvents): OrderStatus {
-    const reason = this.validate(e)
+    const reason = validateEntry(e, this)
     if (reason !== "NONE") {
       out.order(e.id, e.owner, e.side === "SELL" ? "SELL" : "BUY", "REJECTED", reason, 0, e.qty, 0, e.version ?? 0)
       return "REJECTED"
@@ -160,7 +136,7 @@ export class OrderBook {
       out.rejected(orderId, "UNKNOWN_ORDER")
       return "REJECTED"
     }
-    const reason = this.validate(e)
+    const reason = validateEntry(e, this)
     if (reason !== "NONE") {
       out.order(e.id, e.owner, e.side === "SELL" ? "SELL" : "BUY", "REJECTED", reason, 0, e.qty, 0, e.version ?? 0)
       return "REJECTED"
@@ -205,13 +181,7 @@ export class OrderBook {
   /** A live order's state, or undefined once it has ended. */
   order(orderId: string): OrderView | undefined {
     const o = this.index.get(orderId)
-    if (o === undefined) return undefined
-    return {
-      id: o.id, owner: o.owner, side: SIDES[o.side]!, type: ORDER_TYPES[o.type]!, price: o.price,
-      stopPrice: o.stopPrice, qty: o.qty, filled: o.filled, remaining: o.remaining, notional: o.notional,
-      avgPrice: averagePrice(o.notional, o.filled), status: o.filled > 0 ? "PARTIAL" : "PENDING", tif: TIFS[o.tif]!,
-      postOnly: o.postOnly, stp: STP_MODES[o.stp]!, version: o.version, expiresAt: o.expiresAt, held: o.held
-    }
+    return o === undefined ? undefined : viewOf(o)
   }
 
   /** Top `levels` price levels per side, aggregated, best first: [price, qty]. */
@@ -227,29 +197,6 @@ export class OrderBook {
   /** Best ask in cents, 0 when none. */
   bestAsk(): number {
     return this.asks.best()?.price ?? 0
-  }
-
-  // Input checks done here so that a bad entry is a REJECTED event, never an exception.
-  private validate(e: OrderEntry): BookReason {
-    const type = typeCode(e.type)
-    const tif = tifCode(e.tif)
-    if (sideCode(e.side) < 0 || type < 0 || tif < 0 || stpCode(e.stp) < 0) return "INVALID_ORDER"
-    const q = e.qty
-    if (!Number.isSafeInteger(q) || q <= 0 || q % this.lot !== 0 || q * this.maxPrice > Number.MAX_SAFE_INTEGER) {
-      return "INVALID_QUANTITY"
-    }
-    if (!this.validPrice(e.price)) return "INVALID_PRICE"
-    if ((type === T_STOP || type === T_STOP_LIMIT) && (e.stopPrice === undefined || !this.validPrice(e.stopPrice))) {
-      return "INVALID_STOP_PRICE"
-    }
-    if (e.postOnly === true && (type === T_MARKET || type === T_STOP || tif === TIF_IOC || tif === TIF_FOK)) {
-      return "INVALID_ORDER"
-    }
-    return "NONE"
-  }
-
-  private validPrice(p: number): boolean {
-    return Number.isSafeInteger(p) && p > 0 && p <= this.maxPrice && p % this.tick === 0
   }
 
   // Run an order as the taker, then rest, cancel or reject what is left. Returns its status.
@@ -417,7 +364,7 @@ export class OrderBook {
     o.prev = null
     o.next = null
     o.level = null
-    if (this.pool.length < 4096) this.pool.push(o)
+    if (this.pool.length < 65_536) this.pool.push(o)
   }
 
   private emit(o: RestingOrder, status: OrderStatus, reason: BookReason, out: BookEvents): void {

@@ -100,3 +100,33 @@ export const stpCode = (m: string | undefined): number =>
         : m === "DECREMENT"
           ? STP_DECREMENT
           : -1
+
+/** The per-symbol limits an entry is checked against. */
+export interface EntryRules {
+  readonly lot: number
+  readonly tick: number
+  readonly maxPrice: number
+}
+
+const validPrice = (p: number, r: EntryRules): boolean =>
+  Number.isSafeInteger(p) && p > 0 && p <= r.maxPrice && p % r.tick === 0
+
+/** Why an entry is malformed, or "NONE": bad input becomes a REJECTED event, never an exception. */
+export const validateEntry = (e: OrderEntry, r: EntryRules): BookReason => {
+  const type = typeCode(e.type)
+  const tif = tifCode(e.tif)
+  if (sideCode(e.side) < 0 || type < 0 || tif < 0 || stpCode(e.stp) < 0) return "INVALID_ORDER"
+  const q = e.qty
+  // qty × maxPrice within the safe range keeps every notional an exact integer.
+  if (!Number.isSafeInteger(q) || q <= 0 || q % r.lot !== 0 || q * r.maxPrice > Number.MAX_SAFE_INTEGER) {
+    return "INVALID_QUANTITY"
+  }
+  if (!validPrice(e.price, r)) return "INVALID_PRICE"
+  if ((type === T_STOP || type === T_STOP_LIMIT) && (e.stopPrice === undefined || !validPrice(e.stopPrice, r))) {
+    return "INVALID_STOP_PRICE"
+  }
+  if (e.postOnly === true && (type === T_MARKET || type === T_STOP || tif === TIF_IOC || tif === TIF_FOK)) {
+    return "INVALID_ORDER"
+  }
+  return "NONE"
+}

@@ -1,6 +1,6 @@
-// Live orders by id: an open-addressing hash table (linear probing, tombstones) specialised for
-// string ids. It is about twice as fast as a Map at book sizes, because each order keeps its
-// hash, so removal never rehashes the string and probes compare integers before strings.
+// Live orders by id: an open-addressing hash table (linear probing, backward-shift deletion, so
+// no tombstones) specialised for string ids. Faster than a Map at book sizes: each order keeps
+// its hash, so removal never rehashes the string and probes compare integers before strings.
 import type { RestingOrder } from "./resting-order.js"
 
 /** FNV-1a over UTF-16 code units, as a positive 31-bit integer (0 is reserved for "empty"). */
@@ -16,12 +16,10 @@ export const hashId = (id: string): number => {
 }
 
 const EMPTY = 0
-const TOMB = -1
 
 /** Order id → live order, with O(1) expected get, insert and remove. */
 export class OrderIndex {
   size = 0
-  private used = 0
   private mask: number
   private hashes: Int32Array
   private cells: Array<RestingOrder | null>
@@ -52,16 +50,12 @@ export class OrderIndex {
 
   /** Add an order under `o.id`, whose hash is `o.hash`; the caller has checked it is absent. */
   insert(o: RestingOrder): void {
-    if ((this.used + 1) * 2 > this.hashes.length) this.rebuild(this.size * 4 > this.hashes.length ? this.hashes.length * 2 : this.hashes.length)
+    // Load factor at most 1/2 keeps probe runs short.
+    if ((this.size + 1) * 2 > this.hashes.length) this.rebuild(this.hashes.length * 2)
     const hashes = this.hashes
     const mask = this.mask
     let i = o.hash & mask
-    for (;;) {
-      const h = hashes[i]!
-      if (h === EMPTY || h === TOMB) break
-      i = (i + 1) & mask
-    }
-    if (hashes[i] === EMPTY) this.used++
+    while (hashes[i] !== EMPTY) i = (i + 1) & mask
     hashes[i] = o.hash
     this.cells[i] = o
     this.size++
@@ -77,9 +71,8 @@ export class OrderIndex {
       const h = hashes[i]!
       if (h === EMPTY) return
       if (h === hash && this.cells[i] === o) {
-        hashes[i] = TOMB
-        this.cells[i] = null
         this.size--
+        this.shiftBack(i)
         return
       }
       i = (i + 1) & mask
@@ -91,14 +84,35 @@ export class OrderIndex {
     for (const o of this.cells) if (o !== null) yield o
   }
 
-  // Grow, or just sweep tombstones out when the table is mostly dead entries.
+  // Empty cell `hole`, then pull back later entries of the run whose home is not between the
+  // hole and themselves, so every entry stays reachable from its home without tombstones.
+  private shiftBack(hole: number): void {
+    const hashes = this.hashes
+    const cells = this.cells
+    const mask = this.mask
+    let i = hole
+    let j = hole
+    for (;;) {
+      j = (j + 1) & mask
+      const h = hashes[j]!
+      if (h === EMPTY) break
+      const home = h & mask
+      const stays = i <= j ? i < home && home <= j : i < home || home <= j
+      if (stays) continue
+      hashes[i] = h
+      cells[i] = cells[j]!
+      i = j
+    }
+    hashes[i] = EMPTY
+    cells[i] = null
+  }
+
   private rebuild(capacity: number): void {
     const oldCells = this.cells
     this.hashes = new Int32Array(capacity)
     this.cells = new Array<RestingOrder | null>(capacity).fill(null)
     this.mask = capacity - 1
     this.size = 0
-    this.used = 0
     for (const o of oldCells) if (o !== null) this.insert(o)
   }
 }

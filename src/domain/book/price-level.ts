@@ -10,7 +10,17 @@ export class PriceLevel {
   total = 0
   count = 0
 
-  constructor(readonly price: number) {}
+  constructor(public price: number) {}
+
+  /** Reset an emptied level for another price (levels are recycled by their side). */
+  reuse(price: number): this {
+    this.price = price
+    this.head = null
+    this.tail = null
+    this.total = 0
+    this.count = 0
+    return this
+  }
 
   /** Put an order at the back of the queue (time priority). */
   append(o: RestingOrder): void {

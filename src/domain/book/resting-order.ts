@@ -1,6 +1,9 @@
 // One order inside the book: its terms, its fill progress and its links in the FIFO queue of its
 // price level. The links make the queue an intrusive doubly-linked list, so cancelling an order
 // in the middle is O(1) and leaves everyone else's queue position untouched.
+import {
+  ORDER_TYPES, type OrderStatus, type OrderType, type Side, SIDES, STP_MODES, type StpMode, type TimeInForce, TIFS
+} from "./order-entry.js"
 import type { PriceLevel } from "./price-level.js"
 
 /** A live order in the book (resting, or held as an untriggered stop). Mutable by the book only;
@@ -73,3 +76,35 @@ export const averagePrice = (notional: number, filled: number): number => {
   const r = notional - q * filled
   return 2 * r >= filled ? q + 1 : q
 }
+
+/** A live order as seen from outside the book (a copy; safe to keep). */
+export interface OrderView {
+  readonly id: string
+  readonly owner: string
+  readonly side: Side
+  readonly type: OrderType
+  readonly price: number
+  readonly stopPrice: number
+  readonly qty: number
+  readonly filled: number
+  readonly remaining: number
+  readonly notional: number
+  /** notional / filled in cents, rounded half up (0 when nothing filled). */
+  readonly avgPrice: number
+  readonly status: OrderStatus
+  readonly tif: TimeInForce
+  readonly postOnly: boolean
+  readonly stp: StpMode
+  readonly version: number
+  readonly expiresAt: number
+  /** True while a stop waits for its trigger. */
+  readonly held: boolean
+}
+
+/** Copy a live order into its outside view. */
+export const viewOf = (o: RestingOrder): OrderView => ({
+  id: o.id, owner: o.owner, side: SIDES[o.side]!, type: ORDER_TYPES[o.type]!, price: o.price,
+  stopPrice: o.stopPrice, qty: o.qty, filled: o.filled, remaining: o.remaining, notional: o.notional,
+  avgPrice: averagePrice(o.notional, o.filled), status: o.filled > 0 ? "PARTIAL" : "PENDING", tif: TIFS[o.tif]!,
+  postOnly: o.postOnly, stp: STP_MODES[o.stp]!, version: o.version, expiresAt: o.expiresAt, held: o.held
+})

@@ -6,6 +6,8 @@ SELECT create_hypertable('trend_metrics', 'observed_at', chunk_time_interval => 
 SELECT create_hypertable('market_prices', 'bucket', chunk_time_interval => INTERVAL '7 days', migrate_data => true);
 
 DROP VIEW hourly_trend_metrics;
+-- Only the plain view needed it; the continuous aggregate has its own storage and indexes.
+DROP INDEX IF EXISTS trend_metrics_symbol_hour;
 -- WITH NO DATA: a continuous aggregate cannot be filled inside a transaction; the policy fills it,
 -- and materialized_only = false answers the not-yet-materialized tail from the raw rows.
 CREATE MATERIALIZED VIEW hourly_trend_metrics
