@@ -39,12 +39,12 @@ const BULL_CONCURRENCY = 100
 const RAW_READ_COUNT = 500
 const ASK_RATE = Number(process.env["BENCH_ASK_RATE"] ?? 1_000)
 const ASK_SECONDS = Number(process.env["BENCH_ASK_SECONDS"] ?? 5)
-const POLL_MS = 2
+const POLL_MS = 5
 /** Lease TTL of the bench node (the runtime's default unless set). */
 const LEASE_TTL_MS = process.env["BENCH_LEASE_TTL_MS"] ? Number(process.env["BENCH_LEASE_TTL_MS"]) : undefined
 /** Inbox entries per read of the bench node (the runtime's default unless set). */
 const BATCH_SIZE = process.env["BENCH_BATCH_SIZE"] ? Number(process.env["BENCH_BATCH_SIZE"]) : undefined
-/** `ours` skips the peers (for profiling our runtime alone). */
+/** `ours` skips the peers (for profiling our runtime alone); `peers` skips ours. */
 const ONLY = process.env["BENCH_ONLY"] ?? ""
 const DEBUG = process.env["BENCH_DEBUG"] === "1"
 const debug = (text: string) => {
@@ -115,14 +115,15 @@ const lastId = async (redis: Redis, stream: string): Promise<string> => {
   return entry?.[0] ?? "0-0"
 }
 
-/** Waits until `read(shard)` is at least `targets[shard]` for every shard, polling in one pipeline. */
+/** Waits until `read(shard)` is at least `targets[shard]` for every shard, polling the shards not there yet in one pipeline. */
 const waitAtLeast = async (redis: Redis, targets: ReadonlyArray<string>, read: (pipeline: ReturnType<Redis["pipeline"]>, shard: number) => void) => {
-  for (;;) {
+  let waiting = targets.flatMap((target, shard) => (target === "0-0" ? [] : [shard]))
+  while (waiting.length > 0) {
     const pipeline = redis.pipeline()
-    targets.forEach((_, shard) => read(pipeline, shard))
+    for (const shard of waiting) read(pipeline, shard)
     const results = (await pipeline.exec()) ?? []
-    if (targets.every((target, shard) => target === "0-0" || idAtLeast(String(results[shard]?.[1] ?? "0-0"), target))) return
-    await sleep(POLL_MS)
+    waiting = waiting.filter((shard, i) => !idAtLeast(String(results[i]?.[1] ?? "0-0"), targets[shard]!))
+    if (waiting.length > 0) await sleep(POLL_MS)
   }
 }
 
@@ -136,6 +137,25 @@ const drained = async (redis: Redis, keys: Keys) => {
   await waitAtLeast(redis, await Promise.all(shards.map((k) => lastId(redis, k.outbox))), (p, s) => p.get(shards[s]!.relayCursor))
   // 3. Those effect messages are applied too (sinks send nothing further).
   await waitAtLeast(redis, await inboxes(), (p, s) => p.hget(shards[s]!.state, "applied"))
+}
+
+/** Debug: envelopes per inbox entry over the last 100 entries of every shard inbox. */
+const entrySizes = async (redis: Redis, keys: Keys) => {
+  const sizes: Array<number> = []
+  for (let s = 0; s < keys.shardCount; s++) {
+    const entries = (await redis.xrevrange(keys.shard(s).inbox, "+", "-", "COUNT", 100)) as Array<[string, Array<string>]>
+    for (const [, fields] of entries) {
+      let n = 0
+      for (let i = 1; i < fields.length; i += 2) n += fields[i]!.split('{"i":').length - 1
+      sizes.push(n)
+    }
+  }
+  sizes.sort((a, b) => a - b)
+  const lengths = await Promise.all(Array.from({ length: keys.shardCount }, (_, s) => redis.xlen(keys.shard(s).inbox)))
+  debug(
+    `envelopes per inbox entry (last 100 per shard): p50 ${quantile(sizes, 0.5)} p90 ${quantile(sizes, 0.9)} max ${sizes[sizes.length - 1]}; ` +
+      `inbox entries kept (all shards): ${lengths.reduce((a, b) => a + b, 0)}`
+  )
 }
 
 const quantile = (sorted: ReadonlyArray<number>, q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
@@ -203,6 +223,7 @@ const runOurs = (url: string) =>
         debug(`sent after ${(performance.now() - t0).toFixed(0)} ms`)
         await drained(poller, keys)
         debug(`drained after ${(performance.now() - t0).toFixed(0)} ms`)
+        if (DEBUG) await entrySizes(poller, keys)
         return performance.now() - t0
       })
 
@@ -212,11 +233,16 @@ const runOurs = (url: string) =>
     const effectMs = yield* pass(MESSAGES, true)
     yield* verifyCounts(client, benchRefs, sinkRefs, expected)
 
+    yield* Effect.sleep("1 second") // let background work (trims, relays) settle before timing asks
     const ask = yield* askLatency(client, benchRefs)
     const epochs = yield* Effect.promise(() => Promise.all(Array.from({ length: keys.shardCount }, (_, s) => poller.get(keys.shard(s).epoch))))
     const takeovers = epochs.reduce((n, e) => n + Math.max(0, Number(e ?? 1) - 1), 0)
     return { plain: rate(MESSAGES, plainMs), effect: rate(MESSAGES, effectMs), takeovers, ...ask } satisfies OursResult
   })
+
+/** An actor's count; asked again on a timeout (a shard rebuilding after a lost lease can be slow). */
+const countOf = (client: Client, ref: ActorRef<any>) =>
+  client.ask(ref as ActorRef<Count>, new Count(), { timeout: "20 seconds" }).pipe(Effect.retry({ times: 3, while: (e) => e._tag === "AskTimeout" }))
 
 /** Every actor applied exactly what was sent to it (checked after the clock stopped). */
 const verifyCounts = (
@@ -226,11 +252,10 @@ const verifyCounts = (
   expected: { readonly bench: ReadonlyArray<number>; readonly sink: ReadonlyArray<number> }
 ) =>
   Effect.gen(function* () {
-    const count = new Count()
     const got = yield* Effect.all(
       [
-        Effect.forEach(benchRefs, (ref) => client.ask(ref as ActorRef<Count>, count), { concurrency: 200 }),
-        Effect.forEach(sinkRefs, (ref) => client.ask(ref as ActorRef<Count>, count), { concurrency: 200 })
+        Effect.forEach(benchRefs, (ref) => countOf(client, ref), { concurrency: 200 }),
+        Effect.forEach(sinkRefs, (ref) => countOf(client, ref), { concurrency: 200 })
       ],
       { concurrency: 2 }
     )
@@ -405,7 +430,10 @@ export async function run(): Promise<void> {
             `${CHUNK} per call, ${IN_FLIGHT} calls in flight; warm-up ${WARMUP.toLocaleString("en-US")} per row`
         )
         const prefix = `bench${randomUUID().slice(0, 6)}`
-        const ours = yield* Effect.scoped(Effect.provide(runOurs(url), oursLayer(url, prefix))).pipe(Effect.provide(compactLogger))
+        const ours: OursResult =
+          ONLY === "peers"
+            ? { takeovers: 0, plain: NaN, effect: NaN, askP50: NaN, askP99: NaN, askMax: NaN, asks: 0, askErrors: 0 }
+            : yield* Effect.scoped(Effect.provide(runOurs(url), oursLayer(url, prefix))).pipe(Effect.provide(compactLogger))
         const bull = yield* Effect.promise(async () => {
           if (ONLY === "ours") return NaN
           await runBull(url, WARMUP)

@@ -36,11 +36,11 @@ export interface Client {
   /** Appends many messages, one chunk per target shard. */
   readonly sendAll: (messages: ReadonlyArray<readonly [ActorRef<any>, Tagged]>) => Effect.Effect<void, SendFailed>
   /** Sends and waits for the actor's reply. */
-  readonly ask: <M extends Tagged>(
+  readonly ask: <M extends Tagged, R extends M>(
     to: ActorRef<M>,
-    message: M,
+    message: R,
     options?: AskOptions
-  ) => Effect.Effect<ReplyOf<M>, FailureOf<M> | ActorFailure | AskTimeout | SendFailed>
+  ) => Effect.Effect<ReplyOf<R>, FailureOf<R> | ActorFailure | AskTimeout | SendFailed>
   /** Re-sends a raw envelope under a new id, keeping `idempotencyKey` (dead-letter replay). */
   readonly resend: (envelope: Envelope, idempotencyKey: string) => Effect.Effect<string, SendFailed>
 }
@@ -153,7 +153,7 @@ const make = Effect.gen(function* () {
         }
         yield* Effect.forEach(byShard, ([shard, jsons]) => appender(shard).append(jsons), { concurrency: "unbounded", discard: true })
       }),
-    ask: <M extends Tagged>(to: ActorRef<M>, message: M, options?: AskOptions) =>
+    ask: <M extends Tagged, R extends M>(to: ActorRef<M>, message: R, options?: AskOptions) =>
       Effect.gen(function* () {
         const { envelope, shard } = yield* envelopeFor(to, message, replyStream)
         const waiter = yield* Deferred.make<ReplyWire>()
@@ -166,7 +166,7 @@ const make = Effect.gen(function* () {
                 Effect.timeoutFail({ duration: options?.timeout ?? "5 seconds", onTimeout: () => new AskTimeout({ messageId: envelope.i }) })
               )
             ),
-            Effect.flatMap((record) => decodeReply<M>(message, record)),
+            Effect.flatMap((record) => decodeReply<R>(message, record)),
             Effect.ensuring(Effect.sync(() => pending.delete(envelope.i)))
           )
       }),

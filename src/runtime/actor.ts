@@ -2,62 +2,14 @@
 // behaviour registered as a Layer — a handler record keyed by message tag, so a missing
 // handler is a compile error (like @effect/cluster's Entity.toLayer).
 import { Effect, Layer, type Schema } from "effect"
-import type { Address } from "./address.js"
+import type { ActorContext, ActorRef, EffectContext, Tagged } from "./actor-context.js"
 import { ActorRegistry } from "./registry.js"
 
-/** A message of a protocol: a tagged class, or a tagged request with reply schemas. */
-export interface Tagged {
-  readonly _tag: string
-}
-
-/** The reply type of a message: its success schema's type for a TaggedRequest, else void. */
-export type ReplyOf<M> = M extends Schema.WithResult<infer A, infer _I, infer _E, infer _EI, infer _R> ? A : void
-/** The failure type of a message: its failure schema's type for a TaggedRequest, else never. */
-export type FailureOf<M> = M extends Schema.WithResult<infer _A, infer _I, infer E, infer _EI, infer _R> ? E : never
-
-/** Where a message goes: a kind's name and protocol, and a key. */
-export interface ActorRef<M extends Tagged> {
-  readonly kind: string
-  readonly key: string
-  readonly protocol: Schema.Schema<M, any>
-}
-
-/** What a deterministic handler may do besides returning the next state. `P` is its protocol. */
-export interface ActorContext<M, P extends Tagged = Tagged> {
-  readonly address: Address
-  /** The message id (stable across re-sends and replays). */
-  readonly messageId: string
-  /** Idempotency key: the id, or the original id of a replayed dead letter. */
-  readonly idempotencyKey: string
-  /** The time of this message, in ms, from its inbox entry ID (never the node's clock). */
-  readonly time: number
-  /** A deterministic id for the n-th thing this message creates. */
-  readonly deriveId: (n: number) => string
-  /** Answers the asker, if any. */
-  readonly reply: (value: ReplyOf<M>) => void
-  /** Answers the asker with a failure; the handler should return the state unchanged. */
-  readonly fail: (error: FailureOf<M>) => void
-  /** Sends a message to another actor, delivered once and in order after this commit. */
-  readonly send: <N extends Tagged>(to: ActorRef<N>, message: N) => void
-  /** Delivers a message to this actor after `delayMs`, measured from this message's time. */
-  readonly schedule: (delayMs: number, message: P) => void
-  /** Appends an event to this actor's feed `feed`; returns its per-stream sequence number. */
-  readonly publish: (feed: string, event: unknown) => number
-}
+export type { ActorContext, ActorRef, EffectContext, FailureOf, ReplyOf, Tagged } from "./actor-context.js"
 
 /** Handler record of a deterministic actor: `(state, message, ctx) -> state'`, no I/O. */
 export type Handlers<S, M extends Tagged> = {
   readonly [T in M["_tag"]]: (state: S, message: Extract<M, { readonly _tag: T }>, ctx: ActorContext<Extract<M, { readonly _tag: T }>, M>) => S
-}
-
-/** What an effectful handler knows about the delivery. */
-export interface EffectContext {
-  readonly address: Address
-  readonly messageId: string
-  /** Use this as the idempotency key of the I/O (delivery is at least once). */
-  readonly idempotencyKey: string
-  /** 1 for the first attempt. */
-  readonly attempt: number
 }
 
 /** Handler record of an effectful actor: I/O, at least once, idempotent by idempotencyKey. */

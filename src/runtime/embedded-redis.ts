@@ -58,7 +58,7 @@ export const EmbeddedRedis = {
     Effect.gen(function* () {
       if (spawnSync("redis-server", ["--version"]).error) return yield* new StartupRefused({ reason: installHint })
       const port = options.port && options.port > 0 ? options.port : yield* freePort
-      const dir = resolve(options.dataDir, `redis-${port}`)
+      const dir = resolve(options.dataDir, "redis")
       mkdirSync(dir, { recursive: true })
       const child = yield* Effect.acquireRelease(
         Effect.sync(() =>

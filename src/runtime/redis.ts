@@ -34,10 +34,16 @@ const open = (url: string, name: string) =>
         })
         // Errors surface through the failed commands; this keeps ioredis from logging them.
         redis.on("error", () => {})
-        await redis.connect()
+        try {
+          await redis.connect()
+        } catch (error) {
+          // Without this, ioredis keeps reconnecting in the background and the process never exits.
+          redis.disconnect()
+          throw error
+        }
         return redis
       },
-      catch: (cause) => new RedisError({ operation: `connect ${name} to ${url}`, cause })
+      catch: (cause) => new RedisError({ operation: `connect ${name} to ${url} (is Redis running there? set REDIS_URL, or run \`viralfx start\`)`, cause })
     }),
     (redis) => Effect.promise(() => redis.quit().catch(() => redis.disconnect()))
   )
@@ -54,8 +60,17 @@ export class RedisClient extends Context.Tag("viralfx/runtime/RedisClient")<Redi
       const config = yield* RuntimeConfig
       const url = Option.isSome(config.redisUrl)
         ? config.redisUrl.value
-        : (yield* EmbeddedRedis.start({ dataDir: config.dataDir })).url
+        : (yield* EmbeddedRedis.start({ dataDir: config.dataDir, port: config.embeddedRedisPort })).url
       return yield* make(url)
+    })
+  )
+
+  /** REDIS_URL when set, else the private redis-server of a running `viralfx start` (tools). */
+  static readonly Existing = Layer.scoped(
+    RedisClient,
+    Effect.gen(function* () {
+      const config = yield* RuntimeConfig
+      return yield* make(Option.getOrElse(config.redisUrl, () => `redis://127.0.0.1:${config.embeddedRedisPort}`))
     })
   )
 }

@@ -1,7 +1,7 @@
 // The registry of actor behaviours in this process. Behaviour layers register here; the shard
 // runner finds handlers only through it, so the runtime imports no actor (DESIGN §1).
 import { Context, Effect, Layer, type Schema } from "effect"
-import type { ActorContext, EffectContext, Tagged } from "./actor.js"
+import type { ActorContext, EffectContext, Tagged } from "./actor-context.js"
 
 /** A deterministic behaviour, with its types erased for the runner. */
 export interface DeterministicMode {

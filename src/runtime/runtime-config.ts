@@ -37,6 +37,8 @@ export interface RuntimeSettings {
   readonly maxInboxLength: number
   /** Data folder for the private redis-server. */
   readonly dataDir: string
+  /** Port of the private redis-server (used when REDIS_URL is unset). */
+  readonly embeddedRedisPort: number
   /** Fault injection (tests only). */
   readonly faults?: FaultHooks
 }
@@ -55,7 +57,8 @@ export class RuntimeConfig extends Context.Tag("viralfx/runtime/RuntimeConfig")<
     retryDelaysMs: [2000, 4000],
     jobVisibilityMs: 30_000,
     maxInboxLength: 1_000_000,
-    dataDir: "data"
+    dataDir: "data",
+    embeddedRedisPort: 6399
   }
 
   static readonly layer = (options: Partial<RuntimeSettings> = {}) =>
@@ -93,7 +96,8 @@ export class RuntimeConfig extends Context.Tag("viralfx/runtime/RuntimeConfig")<
       Config.withDefault(RuntimeConfig.defaults.jobVisibilityMs)
     ),
     maxInboxLength: Config.integer("VIRALFX_MAX_INBOX").pipe(Config.withDefault(RuntimeConfig.defaults.maxInboxLength)),
-    dataDir: Config.string("VIRALFX_DATA_DIR").pipe(Config.withDefault(RuntimeConfig.defaults.dataDir))
+    dataDir: Config.string("VIRALFX_DATA_DIR").pipe(Config.withDefault(RuntimeConfig.defaults.dataDir)),
+    embeddedRedisPort: Config.port("VIRALFX_REDIS_PORT").pipe(Config.withDefault(RuntimeConfig.defaults.embeddedRedisPort))
   })
 
   static readonly layerFromEnv = Layer.effect(RuntimeConfig, RuntimeConfig.fromEnv)

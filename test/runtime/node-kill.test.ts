@@ -13,8 +13,7 @@ const SHARDS = 8
 const KEYS = 40
 
 describe("a node killed with SIGKILL", () => {
-  it.layer(TestRedis.layer, { timeout: 120_000, excludeTestServices: true })((it) => {
-    it.scoped("resumes after restart from snapshot and replay, with no message lost or doubled", () =>
+  it.scopedLive("resumes after restart from snapshot and replay, with no message lost or doubled", () =>
       Effect.gen(function* () {
         const redisServer = yield* TestRedis
         const prefix = freshPrefix()
@@ -59,7 +58,7 @@ describe("a node killed with SIGKILL", () => {
         // The second node took over with new epochs.
         const epochs = yield* redis.call("epochs", (r) => Promise.all(Array.from({ length: SHARDS }, (_, s) => r.get(keys.shard(s).epoch))))
         assert.isTrue(epochs.every((e) => Number(e) >= 2))
-      })
-    )
-  })
+      }).pipe(Effect.provide(TestRedis.layer)),
+    { timeout: 120_000 }
+  )
 })

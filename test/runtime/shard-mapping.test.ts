@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Layer } from "effect"
 import { execFileSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import { addressString, fnv1a32, makeAddress, shardOf, type Address } from "../../src/runtime/address.js"
+import { addressString, fnv1a32, InvalidAddress, makeAddress, shardOf, type Address } from "../../src/runtime/address.js"
 import { hashSlot, shardTags } from "../../src/runtime/hash-slot.js"
 import { makeKeys } from "../../src/runtime/keys.js"
 import { ShardNode } from "../../src/runtime/shard-node.js"
@@ -40,9 +40,9 @@ describe("shard mapping", () => {
   })
 
   it("refuses malformed kinds and keys", () => {
-    assert.strictEqual(makeAddress("Book", "x")._tag, "InvalidAddress")
-    assert.strictEqual(makeAddress("book", "")._tag, "InvalidAddress")
-    assert.strictEqual(makeAddress("book", "a\nb")._tag, "InvalidAddress")
+    assert.instanceOf(makeAddress("Book", "x"), InvalidAddress)
+    assert.instanceOf(makeAddress("book", ""), InvalidAddress)
+    assert.instanceOf(makeAddress("book", "a\nb"), InvalidAddress)
   })
 
   it("gives each shard one hash tag whose slot lies in that shard's slice of the slot space", () => {

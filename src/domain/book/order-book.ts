@@ -25,6 +25,16 @@ export interface BookConfig {
   readonly maxPrice?: number
 }
 
+// Outcomes, as the wallet sees them in the incoming order's final OrderEvent:
+//   rests → PENDING / PARTIAL; fully traded → FILLED;
+//   IOC remainder → CANCELLED IOC_REMAINDER; MARKET/STOP remainder → CANCELLED PRICE_COLLAR or NO_LIQUIDITY;
+//   MARKET/STOP with nothing inside its worst price → REJECTED PRICE_COLLAR or NO_LIQUIDITY (never rests);
+//   FOK that cannot fill completely (checked before any mutation) → REJECTED FOK_UNFILLABLE;
+//   post-only that would cross → REJECTED POST_ONLY_WOULD_CROSS; self-trade prevention → EXPIRED SELF_TRADE.
+// A stop (held while PENDING) triggers when the last trade price reaches its stop: BUY at last ≥ stop,
+// SELL at last ≤ stop (at once if already there), then runs as MARKET (STOP) or LIMIT (STOP_LIMIT).
+// Only FILLED, CANCELLED, REJECTED and EXPIRED are terminal; DESIGN §3 lets only these release funds.
+
 /** One symbol's order book. Methods append events to `out`; call `out.reset()` between requests. */
 export class OrderBook {
   readonly symbol: string

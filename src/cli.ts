@@ -1,0 +1,113 @@
+// `viralfx <command>`: argv -> which layer to launch. start = everything in one process on
+// embedded defaults; node and edge = the pieces of a real cluster; status and dead-letters
+// are operator tools.
+import { NodeRuntime } from "@effect/platform-node"
+import { Cause, ConfigError, Console, Effect, Layer, Option } from "effect"
+import { ActorsLive } from "./actors/index.js"
+import { EdgeConfig } from "./config.js"
+import { serveEdge } from "./http/edge-server.js"
+import { ActorClient } from "./runtime/actor-client.js"
+import { formatClusterStatus, readClusterStatus } from "./runtime/cluster-status.js"
+import { listDeadLetters, replayDeadLetter } from "./runtime/dead-letters.js"
+import { makeKeys } from "./runtime/keys.js"
+import { RedisClient } from "./runtime/redis.js"
+import { ActorRegistry } from "./runtime/registry.js"
+import { RuntimeConfig } from "./runtime/runtime-config.js"
+import { ShardNode } from "./runtime/shard-node.js"
+
+const usage = `usage: viralfx <command>
+
+  start                      edge + node on embedded defaults (private redis-server unless REDIS_URL)
+  node                       run a shard node of the cluster at REDIS_URL until SIGTERM
+  edge                       run the HTTP edge against the cluster at REDIS_URL
+  status [--json]            nodes, shard owners, epochs, inbox length, lag, pending, dead letters
+  dead-letters [shard]       list dead letters (of one shard, or all)
+  dead-letters replay <shard> <id>
+                             send a dead letter to its actor again (same idempotency key)
+
+Configuration comes from the environment; see README.md.`
+
+const base = Layer.mergeAll(RuntimeConfig.layerFromEnv, RedisClient.Default.pipe(Layer.provide(RuntimeConfig.layerFromEnv)))
+/** Tools talk to a running cluster and never start a Redis of their own. */
+const toolBase = Layer.mergeAll(RuntimeConfig.layerFromEnv, RedisClient.Existing.pipe(Layer.provide(RuntimeConfig.layerFromEnv)))
+const node = ShardNode.layer.pipe(Layer.provide(ActorsLive), Layer.provide(ActorRegistry.layer))
+const client = ActorClient.layer
+
+const edge = Layer.scopedDiscard(
+  Effect.gen(function* () {
+    const options = yield* EdgeConfig
+    const port = yield* serveEdge(options)
+    yield* Console.log(`viralfx edge listening on http://${options.host}:${port}`)
+  })
+)
+
+const announceNode = Layer.effectDiscard(
+  Effect.gen(function* () {
+    const shards = yield* ShardNode
+    yield* Console.log(`viralfx node ${shards.nodeId} started (${shards.keys.shardCount} shards, prefix "${shards.keys.prefix}")`)
+  })
+)
+
+const withBase = <A, E>(layer: Layer.Layer<A, E, RuntimeConfig | RedisClient>) => Layer.provide(layer, Layer.fresh(base))
+
+const status = (json: boolean) =>
+  Effect.gen(function* () {
+    const settings = yield* RuntimeConfig
+    const redis = yield* RedisClient
+    const stored = yield* redis.call("HGET meta", (r) => r.hget(`${settings.prefix}:meta`, "shardCount"))
+    const keys = makeKeys(settings.prefix, stored === null ? settings.shardCount : Number(stored))
+    const result = yield* readClusterStatus(redis, keys)
+    yield* Console.log(json ? JSON.stringify(result, null, 2) : formatClusterStatus(result))
+  })
+
+const deadLetters = (args: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const client = yield* ActorClient
+    const redis = yield* RedisClient
+    if (args[0] === "replay") {
+      const [shard, id] = [Number(args[1]), args[2]]
+      if (!Number.isInteger(shard) || id === undefined) return yield* Console.error("usage: viralfx dead-letters replay <shard> <id>")
+      const messageId = yield* replayDeadLetter(redis, client.keys, client, shard, id)
+      return yield* Console.log(`replayed as message ${messageId}`)
+    }
+    const shards = args[0] === undefined ? Array.from({ length: client.keys.shardCount }, (_, s) => s) : [Number(args[0])]
+    for (const shard of shards) {
+      for (const letter of yield* listDeadLetters(redis, client.keys, shard)) {
+        yield* Console.log(`${shard} ${letter.id}  ${letter.reason}`)
+      }
+    }
+  })
+
+/** Exits with one clear line for configuration and startup errors instead of a stack trace. */
+const explainFailure = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  effect.pipe(
+    Effect.catchAllCause((cause) => {
+      const failure = Cause.failureOption(cause)
+      const message = Option.isNone(failure)
+        ? Cause.pretty(cause)
+        : ConfigError.isConfigError(failure.value)
+          ? `bad configuration: ${String(failure.value)}`
+          : String((failure.value as { message?: string }).message ?? failure.value)
+      return Effect.zipRight(Console.error(`viralfx: ${message}`), Effect.sync(() => (process.exitCode = 1)))
+    })
+  )
+
+const [command, ...args] = process.argv.slice(2)
+const program = (() => {
+  switch (command) {
+    case "start":
+      return Layer.launch(withBase(Layer.mergeAll(edge, announceNode).pipe(Layer.provide(Layer.merge(node, client)))))
+    case "node":
+      return Layer.launch(withBase(announceNode.pipe(Layer.provide(node))))
+    case "edge":
+      return Layer.launch(withBase(edge.pipe(Layer.provide(client))))
+    case "status":
+      return status(args.includes("--json")).pipe(Effect.provide(toolBase))
+    case "dead-letters":
+      return deadLetters(args).pipe(Effect.provide(Layer.provideMerge(client, toolBase)))
+    default:
+      return Effect.zipRight(Console.error(usage), Effect.sync(() => (process.exitCode = command === undefined || command === "help" ? 0 : 2)))
+  }
+})()
+
+NodeRuntime.runMain(explainFailure(program as Effect.Effect<unknown, unknown, never>), { disableErrorReporting: true })

@@ -1,0 +1,89 @@
+// The operator's view of a cluster, read from Redis alone: shard owners and epochs, inbox
+// length, consumer-group lag and pending counts, dead letters (`viralfx status`).
+import { Effect } from "effect"
+import { GROUP, type Keys } from "./keys.js"
+import type { RedisConnections } from "./redis.js"
+
+/** One shard's row. */
+export interface ShardStatus {
+  readonly shard: number
+  /** Node id of the lease holder, or null when unowned. */
+  readonly owner: string | null
+  readonly epoch: number
+  readonly inboxLength: number
+  /** Entries not yet read by the group (null when Redis cannot tell). */
+  readonly lag: number | null
+  /** Entries read but not committed. */
+  readonly pending: number
+  readonly deadLetters: number
+  readonly applied: string
+}
+
+/** The whole cluster. */
+export interface ClusterStatus {
+  readonly prefix: string
+  readonly shardCount: number
+  readonly nodes: ReadonlyArray<{ readonly nodeId: string; readonly shards: number }>
+  readonly shards: ReadonlyArray<ShardStatus>
+  readonly deadLetters: number
+}
+
+const groupField = (group: ReadonlyArray<unknown>, name: string) => group[group.indexOf(name) + 1]
+
+/** Reads the status of every shard. */
+export const readClusterStatus = (redis: RedisConnections, keys: Keys) =>
+  Effect.gen(function* () {
+    const shards = yield* Effect.forEach(
+      Array.from({ length: keys.shardCount }, (_, s) => s),
+      (shard) =>
+        redis.call(`status of shard ${shard}`, async (r): Promise<ShardStatus> => {
+          const k = keys.shard(shard)
+          const [lease, epoch, inboxLength, deadLetters, applied] = await Promise.all([
+            r.get(k.lease),
+            r.get(k.epoch),
+            r.xlen(k.inbox),
+            r.xlen(k.deadLetters),
+            r.hget(k.state, "applied")
+          ])
+          const groups = (await r.xinfo("GROUPS", k.inbox).catch(() => [])) as Array<Array<unknown>>
+          const group = groups.find((g) => groupField(g, "name") === GROUP)
+          const lag = group === undefined ? inboxLength : groupField(group, "lag")
+          return {
+            shard,
+            owner: lease === null ? null : lease.slice(0, lease.lastIndexOf(":", lease.lastIndexOf(":") - 1)),
+            epoch: Number(epoch ?? 0),
+            inboxLength,
+            lag: typeof lag === "number" ? lag : null,
+            pending: group === undefined ? 0 : Number(groupField(group, "pending")),
+            deadLetters,
+            applied: applied ?? "0-0"
+          }
+        }),
+      { concurrency: 16 }
+    )
+    const owners = new Map<string, number>()
+    for (const s of shards) if (s.owner !== null) owners.set(s.owner, (owners.get(s.owner) ?? 0) + 1)
+    return {
+      prefix: keys.prefix,
+      shardCount: keys.shardCount,
+      nodes: [...owners].map(([nodeId, count]) => ({ nodeId, shards: count })).sort((a, b) => a.nodeId.localeCompare(b.nodeId)),
+      shards,
+      deadLetters: shards.reduce((n, s) => n + s.deadLetters, 0)
+    } satisfies ClusterStatus
+  })
+
+/** Renders the status as a table for a terminal. */
+export const formatClusterStatus = (status: ClusterStatus): string => {
+  const lines = [
+    `cluster "${status.prefix}": ${status.shardCount} shards, ${status.nodes.length} node(s), ${status.deadLetters} dead letter(s)`,
+    ...status.nodes.map((n) => `  node ${n.nodeId}: ${n.shards} shard(s)`),
+    "",
+    "shard  owner                 epoch   inbox     lag  pending  dead"
+  ]
+  for (const s of status.shards) {
+    lines.push(
+      `${String(s.shard).padStart(5)}  ${(s.owner ?? "-").padEnd(20).slice(0, 20)}  ${String(s.epoch).padStart(5)}  ${String(s.inboxLength).padStart(6)}  ${String(s.lag ?? "?").padStart(6)}  ${String(s.pending).padStart(7)}  ${String(s.deadLetters).padStart(4)}`
+    )
+  }
+  return lines.join("\n")
+}
