@@ -75,16 +75,23 @@ const make = Effect.gen(function* () {
     return found
   }
 
+  /** Builds an envelope (plain code: `sendAll` runs it once per message). */
+  const buildEnvelope = (to: ActorRef<any>, message: Tagged, replyTo?: string): { envelope: Envelope; shard: number } | SendFailed => {
+    const address = makeAddress(to.kind, to.key)
+    if (address instanceof InvalidAddress) return new SendFailed({ reason: "invalid-address", detail: address.reason })
+    let body: unknown
+    try {
+      body = encodeMessage(to.protocol, message)
+    } catch (error) {
+      return new SendFailed({ reason: "invalid-message", detail: `${addressString(address)}: ${String(error)}` })
+    }
+    const envelope: Envelope = { i: `${senderId}.${++counter}`, k: address.kind, a: address.key, b: body, ...(replyTo ? { r: replyTo } : {}) }
+    return { envelope, shard: shardOf(address, keys.shardCount) }
+  }
   const envelopeFor = (to: ActorRef<any>, message: Tagged, replyTo?: string) =>
-    Effect.gen(function* () {
-      const address = makeAddress(to.kind, to.key)
-      if (address instanceof InvalidAddress) return yield* new SendFailed({ reason: "invalid-address", detail: address.reason })
-      const body = yield* Effect.try({
-        try: () => encodeMessage(to.protocol, message),
-        catch: (e) => new SendFailed({ reason: "invalid-message", detail: `${addressString(address)}: ${String(e)}` })
-      })
-      const envelope: Envelope = { i: `${senderId}.${++counter}`, k: address.kind, a: address.key, b: body, ...(replyTo ? { r: replyTo } : {}) }
-      return { envelope, shard: shardOf(address, keys.shardCount) }
+    Effect.suspend(() => {
+      const built = buildEnvelope(to, message, replyTo)
+      return built instanceof SendFailed ? Effect.fail(built) : Effect.succeed(built)
     })
 
   // The reply stream exists while this client lives; relays write with NOMKSTREAM.
@@ -143,15 +150,17 @@ const make = Effect.gen(function* () {
         Effect.as(appender(shard).append([JSON.stringify(envelope)]), envelope.i)
       ),
     sendAll: (messages) =>
-      Effect.gen(function* () {
+      Effect.suspend(() => {
         const byShard = new Map<number, Array<string>>()
         for (const [to, message] of messages) {
-          const { envelope, shard } = yield* envelopeFor(to, message)
-          const list = byShard.get(shard)
-          if (list === undefined) byShard.set(shard, [JSON.stringify(envelope)])
-          else list.push(JSON.stringify(envelope))
+          const built = buildEnvelope(to, message)
+          if (built instanceof SendFailed) return Effect.fail(built)
+          const json = JSON.stringify(built.envelope)
+          const list = byShard.get(built.shard)
+          if (list === undefined) byShard.set(built.shard, [json])
+          else list.push(json)
         }
-        yield* Effect.forEach(byShard, ([shard, jsons]) => appender(shard).append(jsons), { concurrency: "unbounded", discard: true })
+        return Effect.forEach(byShard, ([shard, jsons]) => appender(shard).append(jsons), { concurrency: "unbounded", discard: true })
       }),
     ask: <M extends Tagged, R extends M>(to: ActorRef<M>, message: R, options?: AskOptions) =>
       Effect.gen(function* () {

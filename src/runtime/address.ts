@@ -41,10 +41,18 @@ const encoder = new TextEncoder()
 /** FNV-1a 32-bit over the UTF-8 bytes: stable across processes, platforms and versions. */
 export const fnv1a32 = (text: string): number => {
   let hash = 0x811c9dc5
-  for (const byte of encoder.encode(text)) {
-    hash ^= byte
-    hash = Math.imul(hash, 0x01000193)
+  // ASCII fast path (keys are mostly ASCII): its UTF-8 bytes are its char codes.
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i)
+    if (code > 0x7f) return fnv1a32Bytes(encoder.encode(text))
+    hash = Math.imul(hash ^ code, 0x01000193)
   }
+  return hash >>> 0
+}
+
+const fnv1a32Bytes = (bytes: Uint8Array): number => {
+  let hash = 0x811c9dc5
+  for (const byte of bytes) hash = Math.imul(hash ^ byte, 0x01000193)
   return hash >>> 0
 }
 

@@ -15,12 +15,9 @@ export interface DeadLetter {
   readonly attempts?: number
 }
 
-/** Outbox field for replies to an asker's reply stream. */
-export const replyField = (replyStream: string) => `r:${replyStream}`
-
 /** The effects of one batch, in the order they were produced. */
 export class CommitBatch {
-  /** Target field (shard number, or `r:<reply stream>`) -> JSON texts, in send order. */
+  /** Target shard -> JSON envelopes, in send order. */
   readonly outbox = new Map<string, Array<string>>()
   readonly timers: Array<readonly [number, string]> = []
   readonly jobs: Array<readonly [number, string]> = []
@@ -29,13 +26,23 @@ export class CommitBatch {
   /** Feed stream key -> (seq, payload) in publish order. */
   readonly feeds = new Map<string, Array<readonly [number, string]>>()
   readonly acks: Array<string> = []
+  /** Reply stream -> reply records; written after the commit, best effort (an asker may time out). */
+  readonly replies = new Map<string, Array<string>>()
+  /** Messages applied to actors, and envelopes read (applied, rejected or queued as jobs). */
   messages = 0
+  envelopes = 0
 
   /** Adds one JSON text to a target's outbox list. */
   toOutbox(field: string, json: string): void {
     const list = this.outbox.get(field)
     if (list === undefined) this.outbox.set(field, [json])
     else list.push(json)
+  }
+
+  reply(stream: string, record: string): void {
+    const list = this.replies.get(stream)
+    if (list === undefined) this.replies.set(stream, [record])
+    else list.push(record)
   }
 
   deadLetter(letter: DeadLetter): void {

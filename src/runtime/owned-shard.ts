@@ -22,8 +22,10 @@ export interface OwnedShard {
   readonly version: string
   /** Last committed inbox ID. */
   applied: string
-  /** Inbox entries committed since the inbox was last trimmed. */
+  /** Messages committed since the inbox was last trimmed. */
   sinceTrim: number
+  /** Recent average of envelopes per inbox entry (sizes the next read). */
+  envelopesPerEntry: number
   /** Set on graceful stop: the loop finishes its batch and returns. */
   stopping: boolean
   readonly wake: { readonly loop: Wakeup; readonly relay: Wakeup; readonly timers: Wakeup; readonly jobs: Wakeup }
@@ -50,6 +52,7 @@ export const makeOwnedShard = (
   version: registry.version(),
   applied: lease.applied,
   sinceTrim: 0,
+  envelopesPerEntry: 1,
   stopping: false,
   wake: { loop: new Wakeup(), relay: new Wakeup(), timers: new Wakeup(), jobs: new Wakeup() },
   remaining: () => lease.deadline - Date.now()

@@ -8,9 +8,8 @@ import type { OwnedShard } from "./owned-shard.js"
 import { yieldToEventLoop } from "./replay.js"
 import { crashIfInjected } from "./shard-loop.js"
 
-const PAGE = 256
-/** Longest reply stream (approximate): an edge that stopped reading loses old replies only. */
-const REPLY_CAP = 10_000
+/** Outbox entries per delivery: one entry holds a whole commit's effects, so keep pages small. */
+const PAGE = 32
 
 type Entry = [string, Array<string>]
 
@@ -26,18 +25,13 @@ const deliver = (owned: OwnedShard, entries: ReadonlyArray<Entry>) =>
         const target = fields[i]!
         let parts = byTarget.get(target)
         if (parts === undefined) byTarget.set(target, (parts = []))
-        if (target.startsWith("r:")) parts.push("r", fields[i + 1]!)
-        else parts.push(id, fields[i + 1]!)
+        parts.push(id, fields[i + 1]!)
       }
     }
     const sender = relaySenderId(owned.shard)
     const results = yield* Effect.forEach(
       byTarget,
       ([target, parts]) => {
-        if (target.startsWith("r:")) {
-          // Replies are best effort: NOMKSTREAM so a gone edge's stream is not re-created.
-          return owned.redis.call("XADD reply", (r) => r.xadd(target.slice(2), "NOMKSTREAM", "MAXLEN", "~", REPLY_CAP, "*", ...parts)).pipe(Effect.as(true))
-        }
         const keys = owned.allKeys.shard(Number(target))
         return owned.redis
           .script("append-2", [keys.inbox, keys.senderSeqs], [sender, owned.settings.maxInboxLength, ...parts])

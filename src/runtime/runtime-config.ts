@@ -25,8 +25,10 @@ export interface RuntimeSettings {
   readonly nodeId: string
   /** Lease TTL. Shorter fails over faster but needs Redis round trips well under TTL/3. */
   readonly leaseTtlMs: number
-  /** Inbox entries read per batch. */
+  /** Most inbox entries read per batch. */
   readonly batchSize: number
+  /** Messages per batch to aim for (an entry may carry many). */
+  readonly maxBatchMessages: number
   /** Messages an actor may apply between snapshots. */
   readonly snapshotEvery: number
   /** Delays before the 2nd, 3rd, ... attempt of an effectful message. */
@@ -53,6 +55,7 @@ export class RuntimeConfig extends Context.Tag("viralfx/runtime/RuntimeConfig")<
     nodeId: `node-${randomUUID().slice(0, 8)}`,
     leaseTtlMs: 3000,
     batchSize: 256,
+    maxBatchMessages: 2000,
     snapshotEvery: 1000,
     retryDelaysMs: [2000, 4000],
     jobVisibilityMs: 30_000,
@@ -83,6 +86,10 @@ export class RuntimeConfig extends Context.Tag("viralfx/runtime/RuntimeConfig")<
     batchSize: Config.integer("VIRALFX_BATCH_SIZE").pipe(
       Config.validate({ message: "must be between 1 and 10000", validation: (n) => n >= 1 && n <= 10_000 }),
       Config.withDefault(RuntimeConfig.defaults.batchSize)
+    ),
+    maxBatchMessages: Config.integer("VIRALFX_BATCH_MESSAGES").pipe(
+      Config.validate({ message: "must be at least 1", validation: (n) => n >= 1 }),
+      Config.withDefault(RuntimeConfig.defaults.maxBatchMessages)
     ),
     snapshotEvery: Config.integer("VIRALFX_SNAPSHOT_EVERY").pipe(
       Config.validate({ message: "must be at least 1", validation: (n) => n >= 1 }),

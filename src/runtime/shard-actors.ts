@@ -2,9 +2,9 @@
 // Plain TypeScript: one message at a time per actor, in inbox order (DESIGN invariant 2);
 // effects are buffered per message so a throwing handler leaves no trace but a dead letter.
 import { Either, Exit, ParseResult, Schema } from "effect"
-import type { ActorContext, ActorRef, Tagged } from "./actor.js"
-import { addressString, makeAddress, shardOf, type Address, InvalidAddress } from "./address.js"
-import { CommitBatch, replyField } from "./commit-batch.js"
+import type { ActorContext, ActorRef, Tagged } from "./actor-context.js"
+import { addressString, InvalidAddress, makeAddress, shardOf, type Address } from "./address.js"
+import type { CommitBatch } from "./commit-batch.js"
 import type { Envelope } from "./envelope.js"
 import type { ShardKeys } from "./keys.js"
 import type { DeterministicMode, Registry, RegisteredKind } from "./registry.js"
@@ -87,13 +87,81 @@ type Outcome =
   | { readonly _tag: "Failed"; readonly error: unknown }
   | { readonly _tag: "Failure"; readonly reason: string; readonly detail: string }
 
-/** Effects of one message, kept apart until its handler returns. */
-interface Pending {
-  outcome: Outcome | undefined
-  sends: Array<readonly [string, string]>
-  timers: Array<readonly [number, string]>
-  feeds: Array<readonly [string, number, string]>
-  derived: number
+/**
+ * The context handed to handlers: one object per shard, re-aimed at each message, so the hot
+ * path allocates no closures. Effects wait in its lists until the handler returns.
+ */
+class HandlerContext implements ActorContext<Tagged, Tagged> {
+  address!: Address
+  messageId = ""
+  idempotencyKey = ""
+  time = 0
+  outcome: Outcome | undefined = undefined
+  readonly sends: Array<string> = []
+  readonly timers: Array<readonly [number, string]> = []
+  readonly feeds: Array<readonly [string, number, string]> = []
+  private instance!: ActorInstance
+  private baseId = ""
+  private derived = 0
+  private feedSeqs: Record<string, number> | undefined = undefined
+
+  constructor(
+    private readonly shardCount: number,
+    private readonly keys: ShardKeys
+  ) {}
+
+  /** Aims the context at one message. */
+  begin(instance: ActorInstance, address: Address, envelope: Envelope, baseId: string, time: number): void {
+    this.instance = instance
+    this.address = address
+    this.messageId = envelope.i
+    this.idempotencyKey = envelope.x ?? envelope.i
+    this.time = time
+    this.baseId = baseId
+    this.derived = 0
+    this.outcome = undefined
+    this.feedSeqs = undefined
+    this.sends.length = 0
+    this.timers.length = 0
+    this.feeds.length = 0
+  }
+
+  /** Feed sequence numbers after this message (copied on first publish, so a throw leaves none). */
+  nextFeedSeqs(): Record<string, number> {
+    return this.feedSeqs ?? this.instance.feedSeqs
+  }
+
+  deriveId(n: number): string {
+    return `${this.baseId}.${n}`
+  }
+
+  reply(value: unknown): void {
+    this.outcome ??= { _tag: "Replied", value }
+  }
+
+  fail(error: unknown): void {
+    this.outcome ??= { _tag: "Failed", error }
+  }
+
+  send<N extends Tagged>(to: ActorRef<N>, body: N): void {
+    const target = makeAddress(to.kind, to.key)
+    if (target instanceof InvalidAddress) throw new Error(`send to an invalid address: ${target.reason}`)
+    const out: Envelope = { i: `${this.baseId}.s${this.derived++}`, k: target.kind, a: target.key, b: encodeMessage(to.protocol, body) }
+    this.sends.push(String(shardOf(target, this.shardCount)), JSON.stringify(out))
+  }
+
+  schedule(delayMs: number, body: Tagged): void {
+    const out: Envelope = { i: `${this.baseId}.t${this.derived++}`, k: this.address.kind, a: this.address.key, b: encodeMessage(this.instance.kind.protocol, body) }
+    this.timers.push([this.time + Math.max(0, Math.floor(delayMs)), JSON.stringify([out])])
+  }
+
+  publish(feed: string, event: unknown): number {
+    this.feedSeqs ??= { ...this.instance.feedSeqs }
+    const seq = (this.feedSeqs[feed] ?? 0) + 1
+    this.feedSeqs[feed] = seq
+    this.feeds.push([this.keys.feed(`${this.instance.id}:${feed}`), seq, JSON.stringify(event)])
+    return seq
+  }
 }
 
 /** The actors of one shard. */
@@ -101,13 +169,16 @@ export class ShardActors {
   readonly instances = new Map<string, ActorInstance>()
   /** Actors changed since their last snapshot. */
   readonly dirty = new Set<ActorInstance>()
+  private readonly context: HandlerContext
 
   constructor(
     readonly shard: number,
     readonly shardCount: number,
     readonly keys: (shard: number) => ShardKeys,
     readonly registry: Registry
-  ) {}
+  ) {
+    this.context = new HandlerContext(shardCount, keys(shard))
+  }
 
   /** Restores an actor from its snapshot (acquisition). */
   restore(id: string, snapshot: StoredSnapshot): void {
@@ -130,6 +201,9 @@ export class ShardActors {
    * the effects in `batch`. `replaying` skips entries a snapshot already covers.
    */
   apply(envelope: Envelope, entryId: string, index: number, time: number, batch: CommitBatch, replaying: boolean): void {
+    let instance = this.instances.get(`${envelope.k}/${envelope.a}`)
+    // Replay skips what the actor's snapshot covers before paying for any decoding.
+    if (replaying && instance !== undefined && !idAfter(entryId, instance.snapshotOffset)) return
     const address = makeAddress(envelope.k, envelope.a)
     if (address instanceof InvalidAddress) return this.reject(envelope, entryId, time, batch, "invalid-address", address.reason)
     if (shardOf(address, this.shardCount) !== this.shard) {
@@ -147,46 +221,17 @@ export class ShardActors {
       if (!replaying) batch.jobs.push([0, JSON.stringify({ e: envelope, n: 1, entryId } satisfies StoredJob)])
       return
     }
-    const id = addressString(address)
-    let instance = this.instances.get(id)
     if (instance === undefined) {
+      const id = addressString(address)
       instance = { id, kind, mode: kind.mode, state: kind.mode.initial(address.key), feedSeqs: {}, snapshotOffset: "0-0", sinceSnapshot: 0 }
       this.instances.set(id, instance)
-    } else if (replaying && !idAfter(entryId, instance.snapshotOffset)) {
-      return
     }
     this.run(instance, address, message, envelope, entryId, index, time, batch)
   }
 
   private run(instance: ActorInstance, address: Address, message: Tagged, envelope: Envelope, entryId: string, index: number, time: number, batch: CommitBatch): void {
-    const pending: Pending = { outcome: undefined, sends: [], timers: [], feeds: [], derived: 0 }
-    const baseId = `${this.shard}.${entryId}.${index}`
-    const feedSeqs = { ...instance.feedSeqs }
-    const ctx: ActorContext<Tagged, Tagged> = {
-      address,
-      messageId: envelope.i,
-      idempotencyKey: envelope.x ?? envelope.i,
-      time,
-      deriveId: (n) => `${baseId}.${n}`,
-      reply: (value) => void (pending.outcome ??= { _tag: "Replied", value }),
-      fail: (error) => void (pending.outcome ??= { _tag: "Failed", error }),
-      send: <N extends Tagged>(to: ActorRef<N>, body: N) => {
-        const target = makeAddress(to.kind, to.key)
-        if (target instanceof InvalidAddress) throw new Error(`send to an invalid address: ${target.reason}`)
-        const out: Envelope = { i: `${baseId}.s${pending.derived++}`, k: target.kind, a: target.key, b: encodeMessage(to.protocol, body) }
-        pending.sends.push([String(shardOf(target, this.shardCount)), JSON.stringify(out)])
-      },
-      schedule: (delayMs, body) => {
-        const out: Envelope = { i: `${baseId}.t${pending.derived++}`, k: address.kind, a: address.key, b: encodeMessage(instance.kind.protocol, body) }
-        pending.timers.push([time + Math.max(0, Math.floor(delayMs)), JSON.stringify([out])])
-      },
-      publish: (feed, event) => {
-        const seq = (feedSeqs[feed] ?? 0) + 1
-        feedSeqs[feed] = seq
-        pending.feeds.push([this.keys(this.shard).feed(`${instance.id}:${feed}`), seq, JSON.stringify(event)])
-        return seq
-      }
-    }
+    const ctx = this.context
+    ctx.begin(instance, address, envelope, `${this.shard}.${entryId}.${index}`, time)
     let next: unknown
     try {
       next = instance.mode.handlers[message._tag]!(instance.state, message, ctx)
@@ -195,25 +240,23 @@ export class ShardActors {
       return this.reject(envelope, entryId, time, batch, "defect", error instanceof Error ? error.message : String(error))
     }
     instance.state = next
-    instance.feedSeqs = feedSeqs
+    instance.feedSeqs = ctx.nextFeedSeqs()
     instance.sinceSnapshot++
     this.dirty.add(instance)
     batch.messages++
-    for (const [field, json] of pending.sends) batch.toOutbox(field, json)
-    for (const timer of pending.timers) batch.timers.push(timer)
-    for (const [key, seq, payload] of pending.feeds) batch.feed(key, seq, payload)
+    for (let i = 0; i < ctx.sends.length; i += 2) batch.toOutbox(ctx.sends[i]!, ctx.sends[i + 1]!)
+    for (const timer of ctx.timers) batch.timers.push(timer)
+    for (const [key, seq, payload] of ctx.feeds) batch.feed(key, seq, payload)
     if (envelope.r !== undefined) {
-      const outcome = pending.outcome ?? (isRequest(message) ? { _tag: "Failure" as const, reason: "defect", detail: `handler for ${message._tag} did not reply` } : undefined)
-      batch.toOutbox(replyField(envelope.r), replyRecord(envelope, message, outcome ?? { _tag: "Replied", value: undefined }))
+      const outcome = ctx.outcome ?? (isRequest(message) ? { _tag: "Failure" as const, reason: "defect", detail: `handler for ${message._tag} did not reply` } : undefined)
+      batch.reply(envelope.r, replyRecord(envelope, message, outcome ?? { _tag: "Replied", value: undefined }))
     }
   }
 
   /** Dead-letters a message and tells its asker why; no actor state changes. */
   private reject(envelope: Envelope, entryId: string, time: number, batch: CommitBatch, reason: string, detail: string): void {
     batch.deadLetter({ reason: `${reason}: ${detail}`, entryId, envelope, at: time })
-    if (typeof envelope.r === "string") {
-      batch.toOutbox(replyField(envelope.r), replyRecord(envelope, undefined, { _tag: "Failure", reason, detail }))
-    }
+    if (typeof envelope.r === "string") batch.reply(envelope.r, replyRecord(envelope, undefined, { _tag: "Failure", reason, detail }))
   }
 
   /** Adds a snapshot of `instance` at `offset` to the batch. */

@@ -25,6 +25,7 @@ const applyEntries = (owned: OwnedShard, entries: ReadonlyArray<Entry>): CommitB
         batch.deadLetter({ reason: failure.reason, entryId: id, envelope: failure.raw, at: time })
       }
       for (const envelope of envelopes) owned.actors.apply(envelope, id, index++, time, batch, false)
+      batch.envelopes += envelopes.length
     }
     batch.acks.push(id)
   }
@@ -46,6 +47,24 @@ const addSnapshots = (owned: OwnedShard, batch: CommitBatch, last: string, compa
   return taken
 }
 
+/**
+ * Inbox entries to read next: one entry may hold hundreds of messages, so the count follows
+ * the recent envelopes per entry to keep a batch near `maxBatchMessages` (a long synchronous
+ * batch would delay lease renewals on the same event loop).
+ */
+const entriesToRead = (owned: OwnedShard) =>
+  Math.max(1, Math.min(owned.settings.batchSize, Math.floor(owned.settings.maxBatchMessages / Math.max(1, owned.envelopesPerEntry))))
+
+/** Answers askers once their messages are committed; best effort: a lost reply is an ask timeout. */
+const sendReplies = (owned: OwnedShard, batch: CommitBatch) => {
+  for (const [stream, records] of batch.replies) {
+    owned.redis.client.xadd(stream, "NOMKSTREAM", "MAXLEN", "~", REPLY_CAP, "*", "r", `[${records.join(",")}]`).catch(() => {})
+  }
+}
+
+/** Longest reply stream (approximate): an edge that stopped reading loses old replies only. */
+const REPLY_CAP = 10_000
+
 /** Fails as a crash would at `point` when a test asks for it. */
 export const crashIfInjected = (owned: OwnedShard, point: CrashPoint) =>
   owned.settings.faults?.crashAt?.(point, owned.shard) ? Effect.fail(new ShardLost({ shard: owned.shard, reason: "injected-crash" })) : Effect.void
@@ -55,13 +74,14 @@ export const processBatch = (owned: OwnedShard) =>
   Effect.gen(function* () {
     const { keys, lease, redis } = owned
     if (owned.remaining() <= 0) return yield* new ShardLost({ shard: owned.shard, reason: "lease-expired" })
-    const reply = (yield* redis.script("read-2", [keys.epoch, keys.inbox], [lease.epoch, GROUP, lease.consumer, owned.settings.batchSize])) as [number, Array<Entry> | null]
+    const reply = (yield* redis.script("read-2", [keys.epoch, keys.inbox], [lease.epoch, GROUP, lease.consumer, entriesToRead(owned)])) as [number, Array<Entry> | null]
     if (reply[0] === 0) return yield* new ShardLost({ shard: owned.shard, reason: "fenced" })
     const entries = reply[1] ?? []
     if (entries.length === 0) return false
     const batch = applyEntries(owned, entries)
+    owned.envelopesPerEntry = 0.8 * owned.envelopesPerEntry + (0.2 * batch.envelopes) / entries.length
     const last = entries[entries.length - 1]![0]
-    const compact = owned.sinceTrim + entries.length >= owned.settings.snapshotEvery * 4
+    const compact = owned.sinceTrim + batch.messages >= owned.settings.snapshotEvery * 4
     const snapshotted = addSnapshots(owned, batch, last, compact)
     yield* crashIfInjected(owned, "before-commit")
     const commit = commitBatch(redis, keys, lease.epoch, owned.version, { previous: owned.applied, last }, batch, () => lease.deadline)
@@ -69,7 +89,8 @@ export const processBatch = (owned: OwnedShard) =>
     if (owned.settings.faults?.resendCommit?.(owned.shard)) yield* commit
     yield* crashIfInjected(owned, "after-commit")
     owned.applied = last
-    owned.sinceTrim += entries.length
+    owned.sinceTrim += batch.messages
+    sendReplies(owned, batch)
     owned.actors.snapshotsCommitted(snapshotted, last)
     if (batch.outbox.size > 0) owned.wake.relay.signal()
     if (batch.timers.length > 0) owned.wake.timers.signal()
