@@ -1,7 +1,7 @@
 // Sending to actors from outside the cluster (the edge, tools, tests): `send` appends and
 // returns; `ask` also waits for the reply on this client's own reply stream (DESIGN §2
 // "Replies"). Each client start is a new sender id with fresh sequence numbers.
-import { Context, Deferred, Duration, Effect, Either, Exit, Layer, Schema } from "effect"
+import { Context, Deferred, Duration, Effect, Either, Exit, Layer } from "effect"
 import { randomUUID } from "node:crypto"
 import type { ActorRef, FailureOf, ReplyOf, Tagged } from "./actor.js"
 import { addressString, InvalidAddress, makeAddress, shardOf } from "./address.js"
@@ -11,6 +11,7 @@ import { ActorFailure, AskTimeout, SendFailed } from "./errors.js"
 import { makeKeys, type Keys } from "./keys.js"
 import { RedisClient } from "./redis.js"
 import { RuntimeConfig } from "./runtime-config.js"
+import { exitCodec, isRequest } from "./reply-codec.js"
 import { ShardAppender } from "./shard-appender.js"
 import { encodeMessage } from "./shard-actors.js"
 
@@ -134,9 +135,8 @@ const make = Effect.gen(function* () {
 
   const decodeReply = <M extends Tagged>(message: M, record: ReplyWire): Effect.Effect<ReplyOf<M>, FailureOf<M> | ActorFailure> => {
     if (record.f !== undefined) return Effect.fail(new ActorFailure({ reason: record.f.reason, detail: record.f.detail }))
-    if (record.e === undefined || !(Schema.symbolWithResult in message)) return Effect.succeed(undefined as ReplyOf<M>)
-    const exitSchema = Schema.exitSchema(message as unknown as Schema.WithResult.Any) as Schema.Schema<Exit.Exit<unknown, unknown>, unknown>
-    const decoded = Schema.decodeUnknownEither(exitSchema)(record.e)
+    if (record.e === undefined || !isRequest(message)) return Effect.succeed(undefined as ReplyOf<M>)
+    const decoded = exitCodec(message).decode(record.e)
     if (Either.isLeft(decoded)) return Effect.fail(new ActorFailure({ reason: "undecodable", detail: `reply: ${decoded.left.message}` }))
     const exit = decoded.right as Exit.Exit<ReplyOf<M>, FailureOf<M>>
     return exit

@@ -7,6 +7,7 @@ import { addressString, InvalidAddress, makeAddress, shardOf, type Address } fro
 import type { CommitBatch } from "./commit-batch.js"
 import type { Envelope } from "./envelope.js"
 import type { ShardKeys } from "./keys.js"
+import { exitCodec, isRequest } from "./reply-codec.js"
 import type { DeterministicMode, Registry, RegisteredKind } from "./registry.js"
 
 /** One deterministic actor's live state. */
@@ -70,16 +71,13 @@ export const encodeMessage = <M extends Tagged>(protocol: Schema.Schema<M, any>,
   return encode(message)
 }
 
-const isRequest = (message: Tagged): message is Tagged & Schema.WithResult.Any =>
-  Schema.symbolWithResult in message
 
 /** Encodes the reply record for a message's outcome. */
 const replyRecord = (envelope: Envelope, message: Tagged | undefined, outcome: Outcome): string => {
   if (outcome._tag === "Failure") return JSON.stringify({ i: envelope.i, f: { reason: outcome.reason, detail: outcome.detail } })
   if (message === undefined || !isRequest(message)) return JSON.stringify({ i: envelope.i })
   const exit = outcome._tag === "Replied" ? Exit.succeed(outcome.value) : Exit.fail(outcome.error)
-  const exitSchema = Schema.exitSchema(message) as Schema.Schema<Exit.Exit<unknown, unknown>, unknown>
-  return JSON.stringify({ i: envelope.i, e: Schema.encodeSync(exitSchema)(exit) })
+  return JSON.stringify({ i: envelope.i, e: exitCodec(message).encode(exit) })
 }
 
 type Outcome =
