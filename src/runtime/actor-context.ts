@@ -51,5 +51,8 @@ export interface EffectContext {
   readonly idempotencyKey: string
   /** 1 for the first attempt. */
   readonly attempt: number
+  /** The shard running this job and its owner's fencing epoch: a store can refuse a lower epoch. */
+  readonly shard: number
+  readonly epoch: number
 }
 

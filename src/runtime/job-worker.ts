@@ -25,7 +25,7 @@ const runOne = (owned: OwnedShard, job: StoredJob): Effect.Effect<Outcome> => {
   if (Either.isLeft(decoded)) {
     return Effect.succeed({ _tag: "failed", reason: `undecodable: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}` })
   }
-  const ctx = { address, messageId: job.e.i, idempotencyKey: job.e.x ?? job.e.i, attempt: job.n }
+  const ctx = { address, messageId: job.e.i, idempotencyKey: job.e.x ?? job.e.i, attempt: job.n, shard: owned.shard, epoch: owned.lease.epoch }
   return kind.mode.run(decoded.right as Tagged, ctx).pipe(
     Effect.as<Outcome>({ _tag: "done" }),
     Effect.catchAllCause((cause) => Effect.succeed<Outcome>({ _tag: "failed", reason: Cause.pretty(cause).split("\n")[0]! }))
