@@ -1,7 +1,9 @@
-// The operator's view of a cluster, read from Redis alone: shard owners and epochs, inbox
-// length, consumer-group lag and pending counts, dead letters (`viralfx status`).
+// The operator's view of a cluster, read from Redis alone: live nodes, shard owners and
+// epochs, inbox length, consumer-group lag and pending counts, dead letters (`viralfx status`).
 import { Effect } from "effect"
+import { eligibleNodes } from "./assignment.js"
 import { GROUP, type Keys } from "./keys.js"
+import { readMembership } from "./membership.js"
 import type { RedisConnections } from "./redis.js"
 
 /** One shard's row. */
@@ -19,11 +21,26 @@ export interface ShardStatus {
   readonly applied: string
 }
 
+/** One node: from the live set, or a lease holder that is no longer in it (dead, paused). */
+export interface NodeStatus {
+  readonly nodeId: string
+  /** Shards whose lease it holds. */
+  readonly shards: number
+  /** In the live set (heartbeating). */
+  readonly live: boolean
+  /** May own shards (a newcomer waits two lease TTLs). */
+  readonly eligible: boolean
+  /** When it joined the live set (ms since the epoch, Redis clock), null when not live. */
+  readonly joinedAt: number | null
+  /** Time left until it counts as dead unless it heartbeats (ms), null when not live. */
+  readonly expiresInMs: number | null
+}
+
 /** The whole cluster. */
 export interface ClusterStatus {
   readonly prefix: string
   readonly shardCount: number
-  readonly nodes: ReadonlyArray<{ readonly nodeId: string; readonly shards: number }>
+  readonly nodes: ReadonlyArray<NodeStatus>
   readonly shards: ReadonlyArray<ShardStatus>
   readonly deadLetters: number
 }
@@ -31,8 +48,10 @@ export interface ClusterStatus {
 const groupField = (group: ReadonlyArray<unknown>, name: string) => group[group.indexOf(name) + 1]
 
 /** Reads the status of every shard. */
-export const readClusterStatus = (redis: RedisConnections, keys: Keys) =>
+export const readClusterStatus = (redis: RedisConnections, keys: Keys, leaseTtlMs = 3000) =>
   Effect.gen(function* () {
+    const view = yield* readMembership(redis, keys)
+    const eligible = new Set(eligibleNodes(view, leaseTtlMs).map((n) => n.nodeId))
     const shards = yield* Effect.forEach(
       Array.from({ length: keys.shardCount }, (_, s) => s),
       (shard) =>
@@ -63,10 +82,17 @@ export const readClusterStatus = (redis: RedisConnections, keys: Keys) =>
     )
     const owners = new Map<string, number>()
     for (const s of shards) if (s.owner !== null) owners.set(s.owner, (owners.get(s.owner) ?? 0) + 1)
+    const nodes = new Map<string, NodeStatus>()
+    for (const n of view.nodes) {
+      nodes.set(n.nodeId, { nodeId: n.nodeId, shards: owners.get(n.nodeId) ?? 0, live: true, eligible: eligible.has(n.nodeId), joinedAt: n.joinedAt, expiresInMs: n.deadline - view.now })
+    }
+    for (const [nodeId, count] of owners) {
+      if (!nodes.has(nodeId)) nodes.set(nodeId, { nodeId, shards: count, live: false, eligible: false, joinedAt: null, expiresInMs: null })
+    }
     return {
       prefix: keys.prefix,
       shardCount: keys.shardCount,
-      nodes: [...owners].map(([nodeId, count]) => ({ nodeId, shards: count })).sort((a, b) => a.nodeId.localeCompare(b.nodeId)),
+      nodes: [...nodes.values()].sort((a, b) => a.nodeId.localeCompare(b.nodeId)),
       shards,
       deadLetters: shards.reduce((n, s) => n + s.deadLetters, 0)
     } satisfies ClusterStatus
@@ -76,7 +102,10 @@ export const readClusterStatus = (redis: RedisConnections, keys: Keys) =>
 export const formatClusterStatus = (status: ClusterStatus): string => {
   const lines = [
     `cluster "${status.prefix}": ${status.shardCount} shards, ${status.nodes.length} node(s), ${status.deadLetters} dead letter(s)`,
-    ...status.nodes.map((n) => `  node ${n.nodeId}: ${n.shards} shard(s)`),
+    ...status.nodes.map(
+      (n) =>
+        `  node ${n.nodeId}: ${n.shards} shard(s), ${n.live ? `live${n.eligible ? "" : " (joining: gets shards after two lease TTLs)"}, heartbeat due within ${n.expiresInMs} ms` : "NOT live (dead or paused: its leases expire on their own)"}`
+    ),
     "",
     "shard  owner                 epoch   inbox     lag  pending  dead"
   ]

@@ -20,6 +20,8 @@ export type ScriptName =
   | "advance-relay-3"
   | "trim-inbox-3"
   | "save-snapshots-3"
+  | "heartbeat-1"
+  | "live-nodes-1"
 
 interface LoadedScript {
   readonly lua: string

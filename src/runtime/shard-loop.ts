@@ -7,6 +7,7 @@ import { commitBatch, ShardLost } from "./commit.js"
 import { chunksOf, decodeChunk, entryTime } from "./envelope.js"
 import { GROUP } from "./keys.js"
 import type { OwnedShard } from "./owned-shard.js"
+import { yieldToEventLoop } from "./replay.js"
 import type { CrashPoint } from "./runtime-config.js"
 import type { RedisLike } from "./scripts.js"
 import type { ActorInstance } from "./shard-actors.js"
@@ -78,6 +79,9 @@ export const processBatch = (owned: OwnedShard) =>
     if (reply[0] === 0) return yield* new ShardLost({ shard: owned.shard, reason: "fenced" })
     const entries = reply[1] ?? []
     if (entries.length === 0) return false
+    // Many shards' reads can complete in one socket read; without a turn of the event loop
+    // between their batches, their work adds up to one long stall that starves lease renewals.
+    yield* yieldToEventLoop
     const batch = applyEntries(owned, entries)
     owned.envelopesPerEntry = 0.8 * owned.envelopesPerEntry + (0.2 * batch.envelopes) / entries.length
     const last = entries[entries.length - 1]![0]

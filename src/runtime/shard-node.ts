@@ -1,10 +1,14 @@
-// A node: takes the leases of the shards assigned to it, runs each owned shard (rebuild, then
-// processing loop, relay, timer mover and job worker), renews leases on a connection of its
-// own, and hands shards off gracefully (final snapshot, release) when its scope closes.
+// A node: heartbeats into the live-node set, computes the shard assignment from it (rendezvous
+// hashing over eligible nodes), takes the leases of the shards assigned to it, hands off
+// gracefully (finish the batch, final snapshot, release) the shards no longer assigned to it,
+// renews leases on a connection of its own, and leaves the set and hands everything off when
+// its scope closes (SIGTERM). DESIGN §2 "Ownership".
 import { Context, Effect, Exit, Fiber, Layer, Scope } from "effect"
+import { assignmentOf } from "./assignment.js"
 import { ensureShardCount } from "./cluster-meta.js"
 import { runJobWorker } from "./job-worker.js"
 import { makeKeys, type Keys } from "./keys.js"
+import { heartbeat, leaveMembership, type MembershipView } from "./membership.js"
 import { makeOwnedShard, type OwnedShard } from "./owned-shard.js"
 import { RedisClient, requireNoEviction } from "./redis.js"
 import { ActorRegistry } from "./registry.js"
@@ -21,8 +25,12 @@ export interface Node {
   readonly keys: Keys
   /** Shards owned right now. */
   readonly ownedShards: () => ReadonlyArray<number>
+  /** Shards the current assignment gives this node. */
+  readonly assignedShards: () => ReadonlyArray<number>
   /** Resolves once the node owns every shard in `shards` (default: all). */
   readonly awaitOwnership: (shards?: ReadonlyArray<number>) => Effect.Effect<void>
+  /** Resolves once the node owns exactly the shards assigned to it (and has joined). */
+  readonly awaitBalanced: Effect.Effect<void>
 }
 
 interface Running {
@@ -30,6 +38,19 @@ interface Running {
   readonly scope: Scope.CloseableScope
   readonly fiber: Fiber.RuntimeFiber<void, unknown>
 }
+
+/** Graceful hand-offs one node runs at a time while rebalancing (moves in flight). */
+const MAX_MOVES = 4
+
+/** Resolves with `fallback` when `promise` takes longer than `ms` (a hung connection). */
+const within = <A>(promise: Promise<A>, ms: number, fallback: A): Promise<A> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(fallback), ms)
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      () => (clearTimeout(timer), resolve(fallback))
+    )
+  })
 
 /** The node service. */
 export class ShardNode extends Context.Tag("viralfx/runtime/ShardNode")<ShardNode, Node>() {
@@ -44,8 +65,18 @@ const make = Effect.gen(function* () {
   yield* requireNoEviction
   yield* ensureShardCount(redis, keys)
   const renewConnection = yield* redis.dedicated("renew")
+  const nodeScope = yield* Effect.scope
   const running = new Map<number, Running>()
+  const handingOff = new Map<number, Fiber.RuntimeFiber<void>>()
+  const acquiring = new Set<number>()
+  // Renew at a third of the TTL; look at the live set and free shards more often, so a
+  // released or expired shard is taken within a fraction of the renew interval.
   const tick = Math.max(50, Math.floor(settings.leaseTtlMs / 3))
+  const poll = Math.min(250, tick)
+  let member = ""
+  let assigned: ReadonlyArray<number> = []
+  let joined = false
+  let leaving = false
 
   const runShard = (owned: OwnedShard, scope: Scope.Scope) =>
     Effect.gen(function* () {
@@ -78,27 +109,14 @@ const make = Effect.gen(function* () {
         Effect.forkDaemon
       )
       running.set(shard, { owned, scope, fiber })
-    }).pipe(Effect.catchAll((error) => Effect.logWarning(`could not acquire shard ${shard}`, error)))
-
-  // Ownership: every shard is assigned to this node until membership divides them.
-  const acquireFree = Effect.suspend(() =>
-    Effect.forEach(
-      Array.from({ length: keys.shardCount }, (_, shard) => shard).filter((shard) => !running.has(shard)),
-      start,
-      { concurrency: 8, discard: true }
+    }).pipe(
+      // Acquired means registered: a node closing meanwhile hands the shard off with the rest.
+      Effect.uninterruptible,
+      Effect.catchAll((error) => Effect.logWarning(`could not acquire shard ${shard}`, error)),
+      Effect.ensuring(Effect.sync(() => acquiring.delete(shard)))
     )
-  )
 
-  const renewAll = Effect.promise(() =>
-    Promise.all(
-      [...running.values()].map(async ({ owned }) => {
-        const renewed = await renewLease(renewConnection, owned.keys, owned.lease, settings.leaseTtlMs).catch(() => true)
-        // Gone: stop at once (the loop also stops by itself at the local deadline).
-        if (!renewed) owned.lease.deadline = 0
-      })
-    )
-  )
-
+  /** Stops a shard gracefully: the loop finishes its batch, then a final snapshot, then release. */
   const handOff = (entry: Running) =>
     Effect.gen(function* () {
       const { owned } = entry
@@ -111,22 +129,85 @@ const make = Effect.gen(function* () {
       yield* releaseLease(redis, owned.keys, owned.lease).pipe(Effect.ignore)
     })
 
-  yield* Effect.addFinalizer(() =>
-    Effect.forEach([...running.values()], handOff, { concurrency: "unbounded", discard: true })
-  )
-  yield* Effect.forkScoped(Effect.forever(Effect.zipRight(renewAll, Effect.sleep(tick))))
-  yield* Effect.forkScoped(Effect.forever(Effect.zipRight(acquireFree, Effect.sleep(tick))))
+  const beginHandOff = (shard: number, entry: Running) =>
+    Effect.gen(function* () {
+      const fiber = yield* handOff(entry).pipe(
+        Effect.ensuring(Effect.sync(() => handingOff.delete(shard))),
+        Effect.forkDaemon
+      )
+      handingOff.set(shard, fiber)
+    })
 
+  /** Acquires newly assigned free shards and hands off those assigned elsewhere. */
+  const reconcile = (view: MembershipView) =>
+    Effect.gen(function* () {
+      const owners = assignmentOf(view, keys.shardCount, settings.leaseTtlMs)
+      assigned = owners.flatMap((owner, shard) => (owner === settings.nodeId ? [shard] : []))
+      joined = true
+      for (const [shard, entry] of running) {
+        if (handingOff.size >= MAX_MOVES) break
+        if (owners[shard] !== settings.nodeId && !handingOff.has(shard) && !entry.owned.stopping) yield* beginHandOff(shard, entry)
+      }
+      const wanted = assigned.filter((s) => !running.has(s) && !handingOff.has(s) && !acquiring.has(s))
+      for (const shard of wanted) acquiring.add(shard)
+      // Forked: a slow rebuild must not delay the next heartbeat.
+      if (wanted.length > 0) yield* Effect.forkIn(Effect.forEach(wanted, start, { concurrency: 8, discard: true }), nodeScope)
+    })
+
+  const membershipRound = Effect.gen(function* () {
+    if (leaving) return
+    const beat = yield* Effect.promise(() =>
+      within(heartbeat(renewConnection, keys, settings.nodeId, member, settings.leaseTtlMs), tick, undefined)
+    )
+    if (beat === undefined || leaving) return
+    member = beat.member
+    yield* reconcile(beat.view)
+  })
+
+  const renewAll = Effect.promise(() =>
+    Promise.all(
+      [...running.values()].map(async ({ owned }) => {
+        // A hung renew leaves the local deadline where it was: the shard stops by itself then.
+        const renewed = await within(renewLease(renewConnection, owned.keys, owned.lease, settings.leaseTtlMs), tick, true)
+        // Gone: stop at once (the loop also stops by itself at the local deadline).
+        if (!renewed) owned.lease.deadline = 0
+      })
+    )
+  )
+
+  // Finalizers run in reverse: membership stops, the node leaves the live set, every shard is
+  // handed off, and renewals go on until the very end.
+  yield* Effect.forkScoped(Effect.forever(Effect.zipRight(renewAll, Effect.sleep(tick))))
+  yield* Effect.addFinalizer(() =>
+    Effect.gen(function* () {
+      yield* Effect.forEach([...handingOff.values()], Fiber.await, { discard: true })
+      yield* Effect.forEach([...running.values()], handOff, { concurrency: "unbounded", discard: true })
+    })
+  )
+  yield* Effect.addFinalizer(() =>
+    Effect.gen(function* () {
+      leaving = true
+      if (member !== "") yield* leaveMembership(redis, keys, member).pipe(Effect.ignore)
+    })
+  )
+  yield* Effect.forkScoped(Effect.forever(Effect.zipRight(membershipRound, Effect.sleep(poll))))
+
+  const sorted = (shards: Iterable<number>) => [...shards].sort((a, b) => a - b)
   const node: Node = {
     nodeId: settings.nodeId,
     keys,
-    ownedShards: () => [...running.keys()].sort((a, b) => a - b),
+    ownedShards: () => sorted(running.keys()),
+    assignedShards: () => assigned,
     awaitOwnership: (shards) =>
       Effect.gen(function* () {
         const wanted = shards ?? Array.from({ length: keys.shardCount }, (_, s) => s)
         while (!wanted.every((s) => running.has(s))) yield* Effect.sleep(20)
-      })
+      }),
+    awaitBalanced: Effect.gen(function* () {
+      const balanced = () =>
+        joined && handingOff.size === 0 && running.size === assigned.length && assigned.every((s) => running.has(s))
+      while (!balanced()) yield* Effect.sleep(20)
+    })
   }
   return node
 })
-
