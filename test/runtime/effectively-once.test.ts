@@ -14,7 +14,7 @@ const SOURCES = 20
 const TARGETS = 7
 
 /** Crashes at `point` with the given probability, at most `limit` times (seeded). */
-const crashSometimes = (point: CrashPoint, seed: number, probability = 0.08, limit = 5) => {
+const crashSometimes = (point: CrashPoint, seed: number, probability = 0.08, limit = 3) => {
   const random = seededRandom(seed)
   const injected = { count: 0 }
   const faults: FaultHooks = {
@@ -54,7 +54,7 @@ const countingWorkload = (faults: FaultHooks, injected: { readonly count: number
       assert.strictEqual(reply.count, count, key)
     }
     assert.isAbove(injected.count, 0, "the fault was injected")
-  }).pipe(Effect.provide(testCluster(testSettings(sharedRedisUrl, { leaseTtlMs: 600, snapshotEvery: 25, faults }), sharedRedisUrl)))
+  }).pipe(Effect.provide(testCluster(testSettings(sharedRedisUrl, { leaseTtlMs: 1500, snapshotEvery: 25, faults }), sharedRedisUrl)))
 
 describe("effectively once", () => {
   it.scopedLive("crashes between apply and commit neither lose nor double a message", () =>
