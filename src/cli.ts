@@ -4,7 +4,7 @@
 import { NodeRuntime } from "@effect/platform-node"
 import { Cause, ConfigError, Console, Effect, Layer, Option } from "effect"
 import { ActorsLive } from "./actors/index.js"
-import { EdgeConfig } from "./config.js"
+import { AuthConfigFromEnv, DatabaseConfig, EdgeConfig } from "./config.js"
 import { serveEdge } from "./http/edge-server.js"
 import { ActorClient } from "./runtime/actor-client.js"
 import { formatClusterStatus, readClusterStatus } from "./runtime/cluster-status.js"
@@ -14,6 +14,8 @@ import { RedisClient } from "./runtime/redis.js"
 import { ActorRegistry } from "./runtime/registry.js"
 import { RuntimeConfig } from "./runtime/runtime-config.js"
 import { ShardNode } from "./runtime/shard-node.js"
+import { migrateLayer } from "./storage/migrate.js"
+import { Sql } from "./storage/sql.js"
 
 const usage = `usage: viralfx <command>
 
@@ -33,18 +35,27 @@ const toolBase = Layer.mergeAll(RuntimeConfig.layerFromEnv, RedisClient.Existing
 const node = ShardNode.layer.pipe(Layer.provide(ActorsLive), Layer.provide(ActorRegistry.layer))
 const client = ActorClient.layer
 
+const database = Layer.unwrapEffect(
+  Effect.map(DatabaseConfig, (config) => migrateLayer().pipe(Layer.provideMerge(Sql.layerFor({ url: config.url, dataDir: config.dataDir }))))
+)
+
 const edge = Layer.scopedDiscard(
   Effect.gen(function* () {
     const options = yield* EdgeConfig
     const port = yield* serveEdge(options)
-    yield* Console.log(`viralfx edge listening on http://${options.host}:${port}`)
+    yield* Console.log(`viralfx edge listening on http://${options.host}:${port} (API docs at /docs)`)
   })
 )
 
-const announceNode = Layer.effectDiscard(
+/** What the edge needs besides the runtime. Built first: PGlite's start-up blocks the event loop. */
+const edgeDependencies = Layer.mergeAll(database, AuthConfigFromEnv)
+
+const announceNode = Layer.scopedDiscard(
   Effect.gen(function* () {
     const shards = yield* ShardNode
-    yield* Console.log(`viralfx node ${shards.nodeId} started (${shards.keys.shardCount} shards, prefix "${shards.keys.prefix}")`)
+    yield* Console.log(`viralfx node ${shards.nodeId} joined (${shards.keys.shardCount} shards, prefix "${shards.keys.prefix}")`)
+    // Runs first on SIGTERM; the node then leaves the live set and hands every shard off.
+    yield* Effect.addFinalizer(() => Console.log(`viralfx node ${shards.nodeId} leaving: handing off ${shards.ownedShards().length} shard(s)`))
   })
 )
 
@@ -56,7 +67,7 @@ const status = (json: boolean) =>
     const redis = yield* RedisClient
     const stored = yield* redis.call("HGET meta", (r) => r.hget(`${settings.prefix}:meta`, "shardCount"))
     const keys = makeKeys(settings.prefix, stored === null ? settings.shardCount : Number(stored))
-    const result = yield* readClusterStatus(redis, keys)
+    const result = yield* readClusterStatus(redis, keys, settings.leaseTtlMs)
     yield* Console.log(json ? JSON.stringify(result, null, 2) : formatClusterStatus(result))
   })
 
@@ -96,11 +107,13 @@ const [command, ...args] = process.argv.slice(2)
 const program = (() => {
   switch (command) {
     case "start":
-      return Layer.launch(withBase(Layer.mergeAll(edge, announceNode).pipe(Layer.provide(Layer.merge(node, client)))))
+      return Layer.launch(
+        withBase(Layer.mergeAll(edge, announceNode).pipe(Layer.provide(Layer.merge(node, client)), Layer.provide(edgeDependencies)))
+      )
     case "node":
       return Layer.launch(withBase(announceNode.pipe(Layer.provide(node))))
     case "edge":
-      return Layer.launch(withBase(edge.pipe(Layer.provide(client))))
+      return Layer.launch(withBase(edge.pipe(Layer.provide(client), Layer.provide(edgeDependencies))))
     case "status":
       return status(args.includes("--json")).pipe(Effect.provide(toolBase))
     case "dead-letters":

@@ -1,0 +1,52 @@
+// JWTs (HS256, via jose) for users, and the bootstrap tokens for operators and ML services.
+import { Effect } from "effect"
+import { jwtVerify, SignJWT } from "jose"
+import { timingSafeEqual } from "node:crypto"
+import { HttpProblem } from "../problem.js"
+import { AuthConfig, type Principal, type Role } from "./principal.js"
+
+const ISSUER = "viralfx"
+const ROLES: ReadonlyArray<Role> = ["user", "operator", "ml-service"]
+
+/** Signs a token for a principal. */
+export const issueToken = (principal: Principal) =>
+  Effect.flatMap(AuthConfig, (auth) =>
+    Effect.promise(() =>
+      new SignJWT({ role: principal.role })
+        .setProtectedHeader({ alg: "HS256" })
+        .setSubject(principal.userId)
+        .setIssuer(ISSUER)
+        .setIssuedAt()
+        .setExpirationTime(`${auth.tokenTtlSeconds}s`)
+        .sign(auth.jwtSecret)
+    )
+  )
+
+const unauthorized = (detail: string) =>
+  new HttpProblem({ status: 401, title: "Unauthorized", detail, headers: { "WWW-Authenticate": 'Bearer realm="viralfx"' } })
+
+const sameSecret = (given: string, expected: string | undefined) =>
+  expected !== undefined && expected.length > 0 && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected))
+
+/** The principal of an `Authorization: Bearer` header, or a 401. */
+export const authenticate = (header: string | undefined) =>
+  Effect.gen(function* () {
+    const auth = yield* AuthConfig
+    const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1]
+    if (token === undefined) return yield* unauthorized("send Authorization: Bearer <token>")
+    if (sameSecret(token, auth.adminToken)) return { userId: "operator", role: "operator" } satisfies Principal
+    if (sameSecret(token, auth.signalToken)) return { userId: "ml-service", role: "ml-service" } satisfies Principal
+    const verified = yield* Effect.tryPromise({
+      try: () => jwtVerify(token, auth.jwtSecret, { issuer: ISSUER, algorithms: ["HS256"] }),
+      catch: () => unauthorized("the token is invalid or expired")
+    })
+    const role = verified.payload["role"]
+    if (typeof verified.payload.sub !== "string" || !ROLES.includes(role as Role)) return yield* unauthorized("the token is invalid")
+    return { userId: verified.payload.sub, role: role as Role } satisfies Principal
+  })
+
+/** Fails with 403 unless the principal has one of `roles`. */
+export const requireRole = (principal: Principal, ...roles: ReadonlyArray<Role>) =>
+  roles.includes(principal.role)
+    ? Effect.succeed(principal)
+    : Effect.fail(new HttpProblem({ status: 403, title: "Forbidden", detail: `this route needs the role ${roles.join(" or ")}` }))

@@ -1,0 +1,16 @@
+// Reading request bodies: JSON parsed, then decoded by the route's Schema. Bad JSON and
+// schema mismatches become 400 problems with field errors; nothing downstream sees them.
+import { Effect, Schema } from "effect"
+import type { Context } from "hono"
+import { HttpProblem } from "./problem.js"
+
+/** The parsed JSON body, or a 400. */
+export const jsonBody = (c: Context) =>
+  Effect.tryPromise({
+    try: () => c.req.json() as Promise<unknown>,
+    catch: () => new HttpProblem({ status: 400, title: "Invalid JSON", detail: "the request body is not valid JSON" })
+  })
+
+/** The body decoded by `schema`, or a 400 with field errors. */
+export const decodeBody = <A, I>(c: Context, schema: Schema.Schema<A, I>) =>
+  Effect.flatMap(jsonBody(c), (body) => Schema.decodeUnknown(schema, { errors: "all", onExcessProperty: "error" })(body))

@@ -1,0 +1,37 @@
+// Prometheus metrics of one edge (prom-client): requests and latencies per route, plus the
+// runtime's per-shard inbox lag, read at scrape time. One registry per app, so tests are isolated.
+import type { MiddlewareHandler } from "hono"
+import { Counter, Histogram, Registry } from "prom-client"
+
+/** The edge's metrics. */
+export interface EdgeMetrics {
+  readonly registry: Registry
+  readonly middleware: MiddlewareHandler
+}
+
+/** Creates the registry and the request-measuring middleware. */
+export const makeMetrics = (): EdgeMetrics => {
+  const registry = new Registry()
+  const requests = new Counter({
+    name: "viralfx_http_requests_total",
+    help: "HTTP requests by route and status",
+    labelNames: ["method", "route", "status"] as const,
+    registers: [registry]
+  })
+  const duration = new Histogram({
+    name: "viralfx_http_request_duration_seconds",
+    help: "HTTP request latency by route",
+    labelNames: ["method", "route"] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry]
+  })
+  const middleware: MiddlewareHandler = async function measureRequests(c, next) {
+    const started = performance.now()
+    await next()
+    // The matched route pattern, not the raw path: one series per route, not per order id.
+    const route = c.req.routePath
+    requests.inc({ method: c.req.method, route, status: String(c.res.status) })
+    duration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000)
+  }
+  return { registry, middleware }
+}

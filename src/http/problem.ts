@@ -1,0 +1,63 @@
+// Errors as `application/problem+json` (RFC 9457). The one place that knows status codes: a
+// table from error tag to status, so handlers fail with typed errors and never pick codes.
+import { Data, ParseResult } from "effect"
+import type { Context } from "hono"
+import type { ContentfulStatusCode } from "hono/utils/http-status"
+
+/** One field's complaint, with its path in the request body. */
+export interface FieldError {
+  readonly path: string
+  readonly message: string
+}
+
+/** A failure the edge answers with a problem document. */
+export class HttpProblem extends Data.TaggedError("HttpProblem")<{
+  readonly status: ContentfulStatusCode
+  readonly title: string
+  readonly detail?: string
+  readonly errors?: ReadonlyArray<FieldError>
+  readonly headers?: Record<string, string>
+}> {}
+
+/** Status per error tag of the layers below the edge. */
+const statusOf: Record<string, { readonly status: ContentfulStatusCode; readonly title: string }> = {
+  ParseError: { status: 400, title: "Invalid request" },
+  EmailTaken: { status: 409, title: "Email already registered" },
+  SendFailed: { status: 503, title: "Exchange busy" },
+  ActorFailure: { status: 422, title: "Request refused" },
+  AskTimeout: { status: 504, title: "No answer in time" }
+}
+
+/** Field errors of a Schema ParseError, as `path: message` pairs. */
+export const fieldErrors = (error: ParseResult.ParseError): Array<FieldError> =>
+  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
+    path: issue.path.length === 0 ? "(body)" : issue.path.map(String).join("."),
+    message: issue.message
+  }))
+
+/** Turns any typed failure into a problem. Unknown tags are defects: 500 with no details. */
+export const toProblem = (error: unknown): HttpProblem => {
+  if (error instanceof HttpProblem) return error
+  if (ParseResult.isParseError(error)) {
+    return new HttpProblem({ status: 400, title: "Invalid request", detail: "the request does not match the schema", errors: fieldErrors(error) })
+  }
+  const tag = typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : undefined
+  const known = tag === undefined ? undefined : statusOf[tag]
+  if (known === undefined) return new HttpProblem({ status: 500, title: "Internal error" })
+  const detail = error instanceof Error ? error.message : undefined
+  return new HttpProblem({ status: known.status, title: known.title, ...(detail ? { detail } : {}) })
+}
+
+/** Writes a problem document. */
+export const respondProblem = (c: Context, problem: HttpProblem): Response => {
+  const body = {
+    type: `https://viralfx.dev/problems/${problem.status}`,
+    title: problem.title,
+    status: problem.status,
+    ...(problem.detail !== undefined ? { detail: problem.detail } : {}),
+    ...(problem.errors !== undefined ? { errors: problem.errors } : {})
+  }
+  for (const [name, value] of Object.entries(problem.headers ?? {})) c.header(name, value)
+  c.header("Content-Type", "application/problem+json")
+  return c.body(JSON.stringify(body), problem.status)
+}

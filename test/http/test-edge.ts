@@ -1,0 +1,44 @@
+// An edge app for tests: the real runtime client on the local Redis (fresh prefix), a fresh
+// migrated PostgreSQL database, fixed auth secrets; requests go through `app.request`, no port.
+import { Effect, Layer, ManagedRuntime, Option } from "effect"
+import { AuthConfig } from "../../src/http/auth/principal.js"
+import { makeApp, type AppOptions } from "../../src/http/app.js"
+import type { EdgeServices } from "../../src/http/edge-runtime.js"
+import { ActorClient } from "../../src/runtime/actor-client.js"
+import { RedisClient } from "../../src/runtime/redis.js"
+import { RuntimeConfig } from "../../src/runtime/runtime-config.js"
+import { migrated, postgresBackend } from "../support/database.js"
+import { freshPrefix, sharedRedisUrl } from "../support/redis-server.js"
+
+export const ADMIN_TOKEN = "test-admin-token-0123456789"
+export const SIGNAL_TOKEN = "test-signal-token-0123456789"
+
+/** The services of a test edge. */
+export const testEdgeServices = (settings = RuntimeConfig.layer({ redisUrl: Option.some(sharedRedisUrl), prefix: freshPrefix(), shardCount: 8 })) =>
+  Layer.mergeAll(
+    ActorClient.layer.pipe(Layer.provideMerge(Layer.merge(settings, RedisClient.layerUrl(sharedRedisUrl)))),
+    migrated(postgresBackend),
+    Layer.succeed(AuthConfig, { jwtSecret: new TextEncoder().encode("test-secret"), tokenTtlSeconds: 600, adminToken: ADMIN_TOKEN, signalToken: SIGNAL_TOKEN })
+  ) as Layer.Layer<EdgeServices, unknown>
+
+/** Builds an app for the scope; disposes its runtime afterwards. */
+export const testEdge = (options: AppOptions = {}) =>
+  Effect.acquireRelease(
+    Effect.promise(async () => {
+      const runtime = ManagedRuntime.make(Layer.orDie(testEdgeServices()))
+      await runtime.runtime()
+      return { runtime, app: makeApp(runtime, options) }
+    }),
+    ({ runtime }) => Effect.promise(() => runtime.dispose())
+  )
+
+/** Sends a request to the app (no port). */
+export const call = (app: { request: (path: string, init?: RequestInit) => Response | Promise<Response> }, path: string, init?: RequestInit) =>
+  Effect.promise(() => Promise.resolve(app.request(path, init)))
+
+/** A JSON request. */
+export const json = (method: string, body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+  method,
+  headers: { "content-type": "application/json", ...headers },
+  body: typeof body === "string" ? body : JSON.stringify(body)
+})
