@@ -8,6 +8,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // CI runs files one at a time: kill and failover tests measure leases against the clock,
+    // and two CPU-heavy files on a 2-core machine make every lease a coin toss.
+    fileParallelism: !process.env.CI,
     reporters: ["default"]
   }
 })
