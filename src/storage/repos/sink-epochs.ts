@@ -47,6 +47,38 @@ export const checkEpoch = Effect.fn("SinkEpochs.check")(function* (fence: Fence)
 export const withFence = <A, E, R>(fence: Fence, effect: Effect.Effect<A, E, R>) =>
   Effect.flatMap(Sql, (sql) => sql.withTransaction(Effect.zipRight(checkEpoch(fence), effect)))
 
+/**
+ * `checkEpoch` for several shards in one statement (a sink writing many shards' rows in one
+ * transaction). Shards must be distinct; rows are locked in shard order, so two writers cannot
+ * deadlock. Fails with the `StaleEpoch` of one refused shard; the caller drops it and retries.
+ */
+export const checkEpochs = Effect.fn("SinkEpochs.checkAll")(function* (fences: ReadonlyArray<Fence>) {
+  if (fences.length === 1) return yield* checkEpoch(fences[0]!)
+  const sorted = [...fences].sort((a, b) => a.shard - b.shard)
+  const sql = yield* Sql
+  const rows = yield* sql.run(
+    "sink_epochs: raise many",
+    (q) => q<Array<{ shard: number }>>`
+      insert into sink_epochs (shard, epoch)
+      select * from unnest(${sorted.map((f) => f.shard)}::int4[], ${sorted.map((f) => String(f.epoch))}::int8[]) order by 1
+      on conflict (shard) do update set epoch = excluded.epoch, updated_at = now()
+        where sink_epochs.epoch <= excluded.epoch
+      returning shard`
+  )
+  if (rows.length === sorted.length) return
+  const raised = new Set(rows.map((row) => row.shard))
+  const stale = sorted.find((f) => !raised.has(f.shard))!
+  const [current] = yield* sql.run(
+    "sink_epochs: read",
+    (q) => q<Array<{ epoch: bigint }>>`select epoch from sink_epochs where shard = ${stale.shard}`
+  )
+  return yield* new StaleEpoch({ ...stale, current: current?.epoch ?? stale.epoch })
+})
+
+/** `withFence` for several shards at once: one transaction, nothing written if any is stale. */
+export const withFences = <A, E, R>(fences: ReadonlyArray<Fence>, effect: Effect.Effect<A, E, R>) =>
+  Effect.flatMap(Sql, (sql) => sql.withTransaction(Effect.zipRight(checkEpochs(fences), effect)))
+
 /** The recorded epoch of every shard (for `viralfx status`). */
 export const listEpochs = Effect.fn("SinkEpochs.list")(function* () {
   const sql = yield* Sql

@@ -2,7 +2,7 @@
 // (DESIGN invariant 3 carried into the record), each batch refreshing the candles it touches.
 import { Effect, Schema } from "effect"
 import { Sql } from "../sql.js"
-import { refreshCandles } from "./candles.js"
+import { mergeCandles, refreshCandles } from "./candles.js"
 import { withFence, type Fence } from "./sink-epochs.js"
 
 /** One trade; prices in cents, quantities in units. */
@@ -60,6 +60,40 @@ export const writeTrades = Effect.fn("Trades.write")(function* (trades: Readonly
   // trades, so recomputing it is harmless, and the write stays idempotent as a whole.
   yield* refreshCandles(trades)
   return result.count
+})
+
+/**
+ * `writeTrades` for high rates (the sink): the same idempotent insert, but the candles merge only
+ * the trades this insert stored (`mergeCandles`), so a batch costs O(batch), not O(trades in its
+ * minutes). Answers how many were new. Compose it inside `withFence` or `withTransaction`.
+ */
+export const appendTrades = Effect.fn("Trades.append")(function* (trades: ReadonlyArray<Trade>) {
+  if (trades.length === 0) return 0
+  const sql = yield* Sql
+  const inserted = yield* sql.run(
+    "trades: append batch",
+    (q) => q<Array<{ symbol: string; executedAt: Date; seq: bigint; priceCents: bigint; quantity: bigint }>>`
+      insert into trades (trade_id, symbol, seq, price_cents, quantity, buyer_user_id, seller_user_id,
+                          buy_order_id, sell_order_id, maker_side, executed_at, source_shard, source_epoch)
+      select * from unnest(
+        ${trades.map((t) => t.tradeId)}::text[],
+        ${trades.map((t) => t.symbol)}::text[],
+        ${trades.map((t) => String(t.seq))}::int8[],
+        ${trades.map((t) => String(t.priceCents))}::int8[],
+        ${trades.map((t) => String(t.quantity))}::int8[],
+        ${trades.map((t) => t.buyerUserId)}::text[],
+        ${trades.map((t) => t.sellerUserId)}::text[],
+        ${trades.map((t) => t.buyOrderId)}::text[],
+        ${trades.map((t) => t.sellOrderId)}::text[],
+        ${trades.map((t) => t.makerSide)}::text[],
+        ${trades.map((t) => t.executedAt.toISOString())}::timestamptz[],
+        ${trades.map((t) => t.sourceShard)}::int4[],
+        ${trades.map((t) => String(t.sourceEpoch))}::int8[])
+      on conflict (trade_id) do nothing
+      returning symbol, executed_at, seq, price_cents, quantity`
+  )
+  yield* mergeCandles(inserted)
+  return inserted.length
 })
 
 /** Inserts a batch in its own transaction; answers how many trades were new. */
