@@ -3,9 +3,10 @@
 // gracefully (finish the batch, final snapshot, release) the shards no longer assigned to it,
 // renews leases on a connection of its own, and leaves the set and hands everything off when
 // its scope closes (SIGTERM). DESIGN §2 "Ownership".
-import { Context, Effect, Exit, Fiber, Layer, Scope } from "effect"
+import { Cause, Context, Effect, Exit, Fiber, Layer, Option, Scope } from "effect"
 import { assignmentOf } from "./assignment.js"
 import { ensureShardCount } from "./cluster-meta.js"
+import { ShardLost } from "./commit.js"
 import { runJobWorker } from "./job-worker.js"
 import { makeKeys, type Keys } from "./keys.js"
 import { heartbeat, leaveMembership, type MembershipView } from "./membership.js"
@@ -69,8 +70,8 @@ const make = Effect.gen(function* () {
   const running = new Map<number, Running>()
   const handingOff = new Map<number, Fiber.RuntimeFiber<void>>()
   const acquiring = new Set<number>()
-  // Renew at a third of the TTL; look at the live set and free shards more often, so a
-  // released or expired shard is taken within a fraction of the renew interval.
+  // Renew at a third of the TTL; heartbeat and look at the live set and free shards more
+  // often, so a released or expired shard is taken within a fraction of the renew interval.
   const tick = Math.max(50, Math.floor(settings.leaseTtlMs / 3))
   const poll = Math.min(250, tick)
   let member = ""
@@ -95,13 +96,15 @@ const make = Effect.gen(function* () {
       if (lease === undefined) return
       const owned = makeOwnedShard(lease, keys, redis, settings, registry)
       const scope = yield* Scope.make()
-      const fiber = yield* runShard(owned, scope).pipe(
+      // Interruptible again: forked inside the uninterruptible acquisition below.
+      const fiber = yield* Effect.interruptible(runShard(owned, scope)).pipe(
         Effect.onExit((exit) =>
           Effect.gen(function* () {
             if (running.get(shard)?.owned === owned) running.delete(shard)
             if (Exit.isFailure(exit) && !owned.stopping) {
-              const lost = Exit.causeOption(exit)
-              yield* Effect.logWarning(`shard ${shard} stopped; it will be re-acquired when free`, lost)
+              const failure = Cause.failureOption(exit.cause)
+              const why = Option.isSome(failure) && failure.value instanceof ShardLost ? failure.value.reason : Cause.pretty(exit.cause).split("\n")[0]
+              yield* Effect.logWarning(`shard ${shard} at epoch ${lease.epoch} stopped (${why}); it will be re-acquired when free and assigned here`)
             }
             yield* Scope.close(scope, Exit.void)
           })
@@ -190,7 +193,10 @@ const make = Effect.gen(function* () {
       if (member !== "") yield* leaveMembership(redis, keys, member).pipe(Effect.ignore)
     })
   )
-  yield* Effect.forkScoped(Effect.forever(Effect.zipRight(membershipRound, Effect.sleep(poll))))
+  // While a shard assigned here is still held elsewhere (a hand-off or an expiring lease), look
+  // more often: the wait after its release or expiry is part of every move and every failover.
+  const nextRound = Effect.suspend(() => Effect.sleep(assigned.some((s) => !running.has(s)) ? Math.min(poll, 100) : poll))
+  yield* Effect.forkScoped(Effect.forever(Effect.zipRight(membershipRound, nextRound)))
 
   const sorted = (shards: Iterable<number>) => [...shards].sort((a, b) => a - b)
   const node: Node = {
