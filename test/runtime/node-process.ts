@@ -1,45 +1,8 @@
-// Spawning node processes for kill tests, as scoped resources (killed when the scope closes).
-import { Deferred, Effect } from "effect"
-import { spawn, type ChildProcess } from "node:child_process"
+// The counter node process of the runtime's kill tests.
 import { fileURLToPath } from "node:url"
+import { spawnNodeProcess } from "../support/node-process.js"
 
 const fixture = fileURLToPath(new URL("./fixtures/counter-node.ts", import.meta.url))
 
-/** A running node process. */
-export interface NodeProcess {
-  readonly child: ChildProcess
-  /** Completes when the process printed "ready" (it owns every shard). */
-  readonly ready: Effect.Effect<void>
-  /** Completes when the process has exited. */
-  readonly exited: Effect.Effect<number | null>
-}
-
 /** Starts a counter node process with the given environment. */
-export const spawnNode = (env: Record<string, string>) =>
-  Effect.acquireRelease(
-    Effect.gen(function* () {
-      const ready = yield* Deferred.make<void>()
-      const exited = yield* Deferred.make<number | null>()
-      // node itself with tsx's loader: the .bin/tsx wrapper would fork, and SIGKILL would miss the real node.
-      const child = spawn(process.execPath, ["--import", "tsx", fixture], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] })
-      let output = ""
-      child.stdout!.on("data", (chunk: Buffer) => {
-        output += chunk.toString()
-        if (output.includes("ready")) Deferred.unsafeDone(ready, Effect.void)
-      })
-      child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()))
-      // DEBUG_NODES=1 shows the nodes' own output while a test runs.
-      if (process.env.DEBUG_NODES) child.stderr!.pipe(process.stderr), child.stdout!.pipe(process.stderr)
-      child.on("exit", (code) => Deferred.unsafeDone(exited, Effect.succeed(code)))
-      return {
-        child,
-        ready: Deferred.await(ready).pipe(Effect.timeoutFail({ duration: "60 seconds", onTimeout: () => new Error(`node did not start:\n${output}`) }), Effect.orDie),
-        exited: Deferred.await(exited)
-      } satisfies NodeProcess
-    }),
-    (node) =>
-      Effect.gen(function* () {
-        if (node.child.exitCode === null && node.child.signalCode === null) node.child.kill("SIGKILL")
-        yield* node.exited
-      })
-  )
+export const spawnNode = (env: Record<string, string>) => spawnNodeProcess(fixture, env)
