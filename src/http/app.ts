@@ -10,6 +10,7 @@ import { HttpProblem, respondProblem } from "./problem.js"
 import { authDocs, authRoutes } from "./routes/auth.js"
 import { docsRoutes } from "./routes/docs.js"
 import { opsDocs, opsRoutes } from "./routes/ops.js"
+import { tradingDocs, tradingRoutes } from "./routes/trading.js"
 
 /** Options of the app. */
 export interface AppOptions {
@@ -22,7 +23,7 @@ export interface AppOptions {
 /** Builds the edge app on a runtime. */
 export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   const metrics = makeMetrics()
-  const docs: ReadonlyArray<RouteDoc> = [...opsDocs, ...authDocs]
+  const docs: ReadonlyArray<RouteDoc> = [...opsDocs, ...authDocs, ...tradingDocs]
   const app = new Hono()
   app.use(metrics.middleware)
   app.use(
@@ -34,6 +35,7 @@ export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) app.use(cors({ origin: [...options.corsOrigins] }))
   app.route("/", opsRoutes(runtime, metrics))
   app.route("/", authRoutes(runtime))
+  app.route("/", tradingRoutes(runtime))
   app.route("/", docsRoutes(docs))
   app.notFound((c) => respondProblem(c, new HttpProblem({ status: 404, title: "Not found", detail: `no route for ${c.req.method} ${c.req.path}` })))
   app.onError((_error, c) => respondProblem(c, new HttpProblem({ status: 500, title: "Internal error" })))

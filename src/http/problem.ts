@@ -25,7 +25,9 @@ const statusOf: Record<string, { readonly status: ContentfulStatusCode; readonly
   EmailTaken: { status: 409, title: "Email already registered" },
   SendFailed: { status: 503, title: "Exchange busy" },
   ActorFailure: { status: 422, title: "Request refused" },
-  AskTimeout: { status: 504, title: "No answer in time" }
+  AskTimeout: { status: 504, title: "No answer in time" },
+  WalletRejected: { status: 422, title: "Request refused" },
+  ListingRejected: { status: 422, title: "Request refused" }
 }
 
 /** Field errors of a Schema ParseError, as `path: message` pairs. */
@@ -44,8 +46,13 @@ export const toProblem = (error: unknown): HttpProblem => {
   const tag = typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : undefined
   const known = tag === undefined ? undefined : statusOf[tag]
   if (known === undefined) return new HttpProblem({ status: 500, title: "Internal error" })
-  const detail = error instanceof Error ? error.message : undefined
-  return new HttpProblem({ status: known.status, title: known.title, ...(detail ? { detail } : {}) })
+  const fields = error as { reason?: unknown; detail?: unknown; message?: unknown }
+  // Refusals carry a machine reason and a human detail; keep both.
+  const detail = typeof fields.reason === "string"
+    ? `${fields.reason}${typeof fields.detail === "string" && fields.detail !== "" ? `: ${fields.detail}` : ""}`
+    : typeof fields.message === "string" && fields.message !== "" ? fields.message : undefined
+  const status = fields.reason === "UNKNOWN_SYMBOL" || fields.reason === "UNKNOWN_ORDER" ? 404 : known.status
+  return new HttpProblem({ status, title: status === 404 ? "Not found" : known.title, ...(detail ? { detail } : {}) })
 }
 
 /** Writes a problem document. */

@@ -7,6 +7,9 @@ import type { EdgeServices } from "../../src/http/edge-runtime.js"
 import { ActorClient } from "../../src/runtime/actor-client.js"
 import { RedisClient } from "../../src/runtime/redis.js"
 import { RuntimeConfig } from "../../src/runtime/runtime-config.js"
+import { ShardNode } from "../../src/runtime/shard-node.js"
+import { ActorRegistry } from "../../src/runtime/registry.js"
+import { ActorsLive } from "../../src/actors/index.js"
 import { migrated, postgresBackend } from "../support/database.js"
 import { freshPrefix, sharedRedisUrl } from "../support/redis-server.js"
 
@@ -21,11 +24,18 @@ export const testEdgeServices = (settings = RuntimeConfig.layer({ redisUrl: Opti
     Layer.succeed(AuthConfig, { jwtSecret: new TextEncoder().encode("test-secret"), tokenTtlSeconds: 600, adminToken: ADMIN_TOKEN, signalToken: SIGNAL_TOKEN })
   ) as Layer.Layer<EdgeServices, unknown>
 
-/** Builds an app for the scope; disposes its runtime afterwards. */
-export const testEdge = (options: AppOptions = {}) =>
+/** The edge's services plus a node running every actor of the exchange, on one prefix. */
+export const testExchangeServices = () => {
+  const settings = RuntimeConfig.layer({ redisUrl: Option.some(sharedRedisUrl), prefix: freshPrefix(), shardCount: 8, leaseTtlMs: 3000 })
+  const node = ShardNode.layer.pipe(Layer.provide(ActorsLive), Layer.provide(ActorRegistry.layer), Layer.provide(Layer.merge(settings, RedisClient.layerUrl(sharedRedisUrl))))
+  return Layer.merge(testEdgeServices(settings), node)
+}
+
+/** Builds an app for the scope (on the given services); disposes its runtime afterwards. */
+export const testEdge = (options: AppOptions = {}, services: Layer.Layer<EdgeServices, unknown> = testEdgeServices()) =>
   Effect.acquireRelease(
     Effect.promise(async () => {
-      const runtime = ManagedRuntime.make(Layer.orDie(testEdgeServices()))
+      const runtime = ManagedRuntime.make(Layer.orDie(services))
       await runtime.runtime()
       return { runtime, app: makeApp(runtime, options) }
     }),

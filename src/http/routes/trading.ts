@@ -1,0 +1,153 @@
+// Orders and wallets of the authenticated user (DESIGN §4): every request goes edge -> wallet
+// through the runtime's ask, so a cancel can never overtake the order it cancels.
+import { Effect, Option, Schema } from "effect"
+import { Hono, type Context } from "hono"
+import { Wallet, CancelOrder, GetOrder, GetOrders, GetWallet, PlaceOrder, Credit } from "../../actors/wallet/protocol.js"
+import { Book, GetBook } from "../../actors/book/protocol.js"
+import { GetMarket, Listing, LISTING_KEY } from "../../actors/listing/protocol.js"
+import { ActorClient } from "../../runtime/actor-client.js"
+import { AskTimeout } from "../../runtime/errors.js"
+import { MoneyInput, PriceInput, QuantityInput } from "../../domain/money.js"
+import { OrderStatus, OrderType, Side, TimeInForce } from "../../domain/order.js"
+import type { RouteDoc } from "../api-docs.js"
+import { authenticate, requireRole } from "../auth/tokens.js"
+import { decodeBody } from "../decode.js"
+import type { EdgeRuntime } from "../edge-runtime.js"
+import { HttpProblem } from "../problem.js"
+import { runHandler } from "../run.js"
+
+/** `POST /order`: prices as numbers or decimal strings in ZAR, quantities in units. */
+export const OrderRequest = Schema.Struct({
+  symbol: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64)),
+  side: Side,
+  type: Schema.optional(OrderType),
+  /** The seeds' name for `type`. */
+  orderType: Schema.optional(OrderType),
+  quantity: QuantityInput,
+  price: Schema.optional(PriceInput),
+  stopPrice: Schema.optional(PriceInput),
+  timeInForce: Schema.optional(TimeInForce),
+  postOnly: Schema.optional(Schema.Boolean),
+  clientOrderId: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(64)))
+})
+
+/** `POST /admin/wallets/:userId/credit`. */
+export const CreditRequest = Schema.Struct({ currency: Schema.Literal("ZAR", "USD"), amount: MoneyInput })
+
+/** Operations of this sub-app, for the OpenAPI document. */
+export const tradingDocs: ReadonlyArray<RouteDoc> = [
+  { method: "post", path: "/order", tag: "orders", summary: "Place an order (alias POST /orders)", auth: "user", body: OrderRequest, responses: { 201: "the order as placed", 202: "accepted, still in flight: poll GET /order/:id", 400: "invalid order", 401: "no token", 404: "unknown symbol", 422: "refused (funds, units, terms)" } },
+  { method: "get", path: "/order/:id", tag: "orders", summary: "One of your orders", auth: "user", responses: { 200: "the order", 404: "no such order" } },
+  { method: "delete", path: "/order/:id", tag: "orders", summary: "Cancel one of your orders", auth: "user", responses: { 202: "cancel requested (the book's answer releases funds)", 404: "no such order", 422: "not open" } },
+  { method: "get", path: "/orders", tag: "orders", summary: "Your open and recent orders (?status=)", auth: "user", responses: { 200: "orders", 400: "bad status" } },
+  { method: "get", path: "/wallet", tag: "wallet", summary: "Your balances, positions and fees", auth: "user", responses: { 200: "wallet" } },
+  { method: "post", path: "/admin/wallets/:userId/credit", tag: "admin", summary: "Credit a wallet (idempotent with Idempotency-Key)", auth: "operator", body: CreditRequest, responses: { 200: "new available balance", 403: "not an operator", 422: "refused" } }
+]
+
+const user = (c: Context) => Effect.flatMap(authenticate(c.req.header("Authorization")), (p) => requireRole(p, "user"))
+
+/** A reference price for MARKET and STOP collars: the last trade, else nothing (the wallet asks for one). */
+const referencePrice = (symbol: string) =>
+  Effect.gen(function* () {
+    const client = yield* ActorClient
+    const book = yield* client.ask(Book.ref(symbol), new GetBook({ depth: 1 }))
+    return book.lastPrice > 0 ? book.lastPrice : undefined
+  }).pipe(Effect.option, Effect.map(Option.getOrUndefined))
+
+const placeOrder = (c: Context) =>
+  Effect.gen(function* () {
+    const principal = yield* user(c)
+    const body = yield* decodeBody(c, OrderRequest)
+    if (body.type !== undefined && body.orderType !== undefined && body.type !== body.orderType) {
+      return yield* new HttpProblem({ status: 400, title: "Invalid request", errors: [{ path: "orderType", message: "differs from type; send one of them" }] })
+    }
+    const type = body.type ?? body.orderType
+    if (type === undefined) return yield* new HttpProblem({ status: 400, title: "Invalid request", errors: [{ path: "type", message: "is missing" }] })
+    const client = yield* ActorClient
+    const market = yield* client.ask(Listing.ref(LISTING_KEY), new GetMarket({ symbol: body.symbol }))
+    const reference = type === "MARKET" || type === "STOP" ? yield* referencePrice(body.symbol) : undefined
+    const order = new PlaceOrder({
+      symbol: market.symbol,
+      side: body.side,
+      type,
+      quantity: body.quantity,
+      ...(body.price !== undefined ? { price: body.price } : {}),
+      ...(body.stopPrice !== undefined ? { stopPrice: body.stopPrice } : {}),
+      ...(body.timeInForce !== undefined ? { timeInForce: body.timeInForce } : {}),
+      ...(body.postOnly !== undefined ? { postOnly: body.postOnly } : {}),
+      ...(body.clientOrderId !== undefined ? { clientOrderId: body.clientOrderId } : {}),
+      ...(reference !== undefined ? { referencePrice: reference } : {}),
+      terms: market.terms
+    })
+    return yield* client.ask(Wallet.ref(principal.userId), order).pipe(
+      Effect.map((accepted) => c.json(accepted, 201)),
+      // The order is in the wallet's inbox and will be processed: never a lost order.
+      Effect.catchIf((e): e is AskTimeout => e instanceof AskTimeout, (e) => Effect.succeed(c.json({ orderId: e.messageId, status: "PENDING" }, 202)))
+    )
+  })
+
+/** The trading sub-app. */
+export const tradingRoutes = (runtime: EdgeRuntime) =>
+  new Hono()
+    .post("/order", (c) => runHandler(runtime, c, placeOrder(c)))
+    .post("/orders", (c) => runHandler(runtime, c, placeOrder(c)))
+    .get("/order/:id", (c) =>
+      runHandler(
+        runtime,
+        c,
+        Effect.gen(function* () {
+          const principal = yield* user(c)
+          const client = yield* ActorClient
+          // Asked through the wallet's inbox: ordered after the order itself.
+          return c.json(yield* client.ask(Wallet.ref(principal.userId), new GetOrder({ orderId: c.req.param("id") })))
+        })
+      )
+    )
+    .delete("/order/:id", (c) =>
+      runHandler(
+        runtime,
+        c,
+        Effect.gen(function* () {
+          const principal = yield* user(c)
+          const client = yield* ActorClient
+          return c.json(yield* client.ask(Wallet.ref(principal.userId), new CancelOrder({ orderId: c.req.param("id") })), 202)
+        })
+      )
+    )
+    .get("/orders", (c) =>
+      runHandler(
+        runtime,
+        c,
+        Effect.gen(function* () {
+          const principal = yield* user(c)
+          const status = c.req.query("status")
+          const decoded = status === undefined ? undefined : yield* Schema.decodeUnknown(OrderStatus)(status.toUpperCase())
+          const client = yield* ActorClient
+          return c.json(yield* client.ask(Wallet.ref(principal.userId), new GetOrders(decoded === undefined ? {} : { status: decoded })))
+        })
+      )
+    )
+    .get("/wallet", (c) =>
+      runHandler(
+        runtime,
+        c,
+        Effect.gen(function* () {
+          const principal = yield* user(c)
+          const client = yield* ActorClient
+          return c.json(yield* client.ask(Wallet.ref(principal.userId), new GetWallet()))
+        })
+      )
+    )
+    .post("/admin/wallets/:userId/credit", (c) =>
+      runHandler(
+        runtime,
+        c,
+        Effect.gen(function* () {
+          yield* requireRole(yield* authenticate(c.req.header("Authorization")), "operator")
+          const body = yield* decodeBody(c, CreditRequest)
+          const reference = c.req.header("Idempotency-Key") ?? `credit-${crypto.randomUUID()}`
+          const client = yield* ActorClient
+          return c.json(yield* client.ask(Wallet.ref(c.req.param("userId")), new Credit({ currency: body.currency, amount: body.amount, reference })))
+        })
+      )
+    )
