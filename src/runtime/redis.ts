@@ -103,7 +103,12 @@ const open = (target: RedisTarget, name: string) =>
     Effect.tryPromise({
       try: () => connect(target, name),
       catch: (cause) =>
-        new RedisError({ operation: `connect ${name} to ${target.url} (is Redis running there? set REDIS_URL, or run \`viralfx start\`)`, cause })
+        new RedisError({
+          operation: target.cluster
+            ? `connect ${name} to the Redis Cluster at ${target.url} (are these cluster nodes with cluster mode enabled? for one plain server, give one URL and unset REDIS_CLUSTER)`
+            : `connect ${name} to ${target.url} (is Redis running there? set REDIS_URL, or run \`viralfx start\`)`,
+          cause
+        })
     }),
     (redis) => Effect.promise(() => redis.quit().then(() => undefined, () => redis.disconnect()))
   )
