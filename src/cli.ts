@@ -4,6 +4,7 @@
 import { NodeRuntime } from "@effect/platform-node"
 import { Cause, ConfigError, Console, Effect, Layer, Option } from "effect"
 import { ActorsLive } from "./actors/index.js"
+import { Listing, LISTING_KEY, ListTrend } from "./actors/listing/protocol.js"
 import { AuthConfigFromEnv, DatabaseConfig, EdgeConfig } from "./config.js"
 import { serveEdge } from "./http/edge-server.js"
 import { ActorClient } from "./runtime/actor-client.js"
@@ -59,6 +60,17 @@ const announceNode = Layer.scopedDiscard(
   })
 )
 
+/** The seeds' demo markets, listed at `viralfx start` (listing is idempotent by topic). */
+const demoListings = Layer.effectDiscard(
+  Effect.gen(function* () {
+    const client = yield* ActorClient
+    for (const topic of ["DJ Zinhle dance challenge", "Bitcoin price spike", "Springboks win"]) {
+      const listed = yield* client.ask(Listing.ref(LISTING_KEY), new ListTrend({ topic }), { timeout: "30 seconds" })
+      yield* Console.log(`market ${listed.symbol}${listed.created ? " listed" : " already listed"}`)
+    }
+  }).pipe(Effect.catchAll((error) => Effect.logWarning("demo listings skipped", error)))
+)
+
 const withBase = <A, E>(layer: Layer.Layer<A, E, RuntimeConfig | RedisClient>) => Layer.provide(layer, Layer.fresh(base))
 
 const status = (json: boolean) =>
@@ -108,7 +120,7 @@ const program = (() => {
   switch (command) {
     case "start":
       return Layer.launch(
-        withBase(Layer.mergeAll(edge, announceNode).pipe(Layer.provide(Layer.merge(node, client)), Layer.provide(edgeDependencies)))
+        withBase(Layer.mergeAll(edge, announceNode, demoListings).pipe(Layer.provide(Layer.merge(node, client)), Layer.provide(edgeDependencies)))
       )
     case "node":
       return Layer.launch(withBase(announceNode.pipe(Layer.provide(node))))

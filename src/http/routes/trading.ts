@@ -7,7 +7,9 @@ import { Book, GetBook } from "../../actors/book/protocol.js"
 import { GetMarket, Listing, LISTING_KEY } from "../../actors/listing/protocol.js"
 import { ActorClient } from "../../runtime/actor-client.js"
 import { AskTimeout } from "../../runtime/errors.js"
-import { MoneyInput, PriceInput, QuantityInput } from "../../domain/money.js"
+import { formatCents, MoneyInput, PriceInput, QuantityInput } from "../../domain/money.js"
+import { GetPrice, Pricing } from "../../actors/pricing/protocol.js"
+import { presentOrder, presentWallet } from "../presenters.js"
 import { OrderStatus, OrderType, Side, TimeInForce } from "../../domain/order.js"
 import type { RouteDoc } from "../api-docs.js"
 import { authenticate, requireRole } from "../auth/tokens.js"
@@ -46,12 +48,14 @@ export const tradingDocs: ReadonlyArray<RouteDoc> = [
 
 const user = (c: Context) => Effect.flatMap(authenticate(c.req.header("Authorization")), (p) => requireRole(p, "user"))
 
-/** A reference price for MARKET and STOP collars: the last trade, else nothing (the wallet asks for one). */
+/** The reference price of MARKET and STOP collars: the last trade, else the index price. */
 const referencePrice = (symbol: string) =>
   Effect.gen(function* () {
     const client = yield* ActorClient
     const book = yield* client.ask(Book.ref(symbol), new GetBook({ depth: 1 }))
-    return book.lastPrice > 0 ? book.lastPrice : undefined
+    if (book.lastPrice > 0) return book.lastPrice
+    const index = yield* client.ask(Pricing.ref(symbol), new GetPrice())
+    return index.indexPrice > 0 ? index.indexPrice : undefined
   }).pipe(Effect.option, Effect.map(Option.getOrUndefined))
 
 const placeOrder = (c: Context) =>
@@ -80,7 +84,9 @@ const placeOrder = (c: Context) =>
       terms: market.terms
     })
     return yield* client.ask(Wallet.ref(principal.userId), order).pipe(
-      Effect.map((accepted) => c.json(accepted, 201)),
+      Effect.map((accepted) =>
+        c.json({ orderId: accepted.orderId, status: accepted.status, duplicate: accepted.duplicate, worstPrice: formatCents(accepted.worstPrice) }, 201)
+      ),
       // The order is in the wallet's inbox and will be processed: never a lost order.
       Effect.catchIf((e): e is AskTimeout => e instanceof AskTimeout, (e) => Effect.succeed(c.json({ orderId: e.messageId, status: "PENDING" }, 202)))
     )
@@ -99,7 +105,7 @@ export const tradingRoutes = (runtime: EdgeRuntime) =>
           const principal = yield* user(c)
           const client = yield* ActorClient
           // Asked through the wallet's inbox: ordered after the order itself.
-          return c.json(yield* client.ask(Wallet.ref(principal.userId), new GetOrder({ orderId: c.req.param("id") })))
+          return c.json(presentOrder(yield* client.ask(Wallet.ref(principal.userId), new GetOrder({ orderId: c.req.param("id") }))))
         })
       )
     )
@@ -123,7 +129,8 @@ export const tradingRoutes = (runtime: EdgeRuntime) =>
           const status = c.req.query("status")
           const decoded = status === undefined ? undefined : yield* Schema.decodeUnknown(OrderStatus)(status.toUpperCase())
           const client = yield* ActorClient
-          return c.json(yield* client.ask(Wallet.ref(principal.userId), new GetOrders(decoded === undefined ? {} : { status: decoded })))
+          const orders = yield* client.ask(Wallet.ref(principal.userId), new GetOrders(decoded === undefined ? {} : { status: decoded }))
+          return c.json(orders.map(presentOrder))
         })
       )
     )
@@ -134,7 +141,7 @@ export const tradingRoutes = (runtime: EdgeRuntime) =>
         Effect.gen(function* () {
           const principal = yield* user(c)
           const client = yield* ActorClient
-          return c.json(yield* client.ask(Wallet.ref(principal.userId), new GetWallet()))
+          return c.json(presentWallet(yield* client.ask(Wallet.ref(principal.userId), new GetWallet())))
         })
       )
     )
@@ -147,7 +154,8 @@ export const tradingRoutes = (runtime: EdgeRuntime) =>
           const body = yield* decodeBody(c, CreditRequest)
           const reference = c.req.header("Idempotency-Key") ?? `credit-${crypto.randomUUID()}`
           const client = yield* ActorClient
-          return c.json(yield* client.ask(Wallet.ref(c.req.param("userId")), new Credit({ currency: body.currency, amount: body.amount, reference })))
+          const credited = yield* client.ask(Wallet.ref(c.req.param("userId")), new Credit({ currency: body.currency, amount: body.amount, reference }))
+          return c.json({ currency: body.currency, available: formatCents(credited.available), duplicate: credited.duplicate })
         })
       )
     )
