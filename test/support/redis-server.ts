@@ -1,12 +1,11 @@
 // A private redis-server on a free port for one test file, as a scoped layer, plus a fresh
 // key prefix per test so tests sharing a server never see each other's keys.
-import { Effect, Layer, Option } from "effect"
+import { Context, Layer } from "effect"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { randomUUID } from "node:crypto"
 import { EmbeddedRedis, type EmbeddedRedisServer } from "../../src/runtime/embedded-redis.js"
-import { Context } from "effect"
 
 /** The spawned server of this test file. */
 export class TestRedis extends Context.Tag("test/TestRedis")<TestRedis, EmbeddedRedisServer>() {
@@ -19,9 +18,5 @@ export class TestRedis extends Context.Tag("test/TestRedis")<TestRedis, Embedded
 /** A prefix no other test uses. */
 export const freshPrefix = (label = "t") => `${label}${randomUUID().slice(0, 8)}`
 
-/** The URL of the shared local Redis (the machine's service) or REDIS_URL. */
+/** The URL of the shared local Redis (the machine's service), or TEST_REDIS_URL. */
 export const sharedRedisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379"
-
-export const redisUrlOption = (url: string) => Option.some(url)
-
-export { Effect }
