@@ -8,11 +8,11 @@ import {
   withdrawPosting
 } from "../../domain/ledger.js"
 import { isMarketSymbol } from "../../domain/symbol.js"
-import type { Handlers } from "../../runtime/actor.js"
+import type { ActorContext, Handlers } from "../../runtime/actor.js"
 import { Book, Cancel, trusted } from "../book/protocol.js"
 import { MarketMaker, Start } from "../market-maker/protocol.js"
 import { checkTerms, type Refusal } from "./placement.js"
-import { houseKey, type WalletMessage, WalletRejected } from "./protocol.js"
+import { type Credit, houseKey, type WalletMessage, WalletRejected, type Withdraw } from "./protocol.js"
 import { placeLadder } from "./ladder.js"
 import { commitOrder, emitEvent, knownClientOrder, prepareOrder } from "./prepare-order.js"
 import { available, close, findOrder, journal, locked, orderView, post, walletView, type WalletState } from "./wallet-state.js"
@@ -36,34 +36,47 @@ const checkAmount = (m: { readonly currency: string; readonly amount: number; re
   return undefined
 }
 
+/** A deposit or withdrawal, idempotent by its reference: refusals change nothing. */
+const moveFunds = (
+  s: WalletState,
+  m: { readonly currency: string; readonly amount: number; readonly reference: string },
+  ctx: ActorContext<Credit | Withdraw, WalletMessage>,
+  kind: "credit" | "withdraw"
+): WalletState => {
+  const bad = checkAmount(m)
+  if (bad !== undefined) {
+    ctx.fail(rejected(bad))
+    return s
+  }
+  const fingerprint = `${kind}:${m.currency}:${m.amount}`
+  const seen = s.references[m.reference]
+  if (seen !== undefined) {
+    if (seen !== fingerprint) ctx.fail(rejected({ reason: "REFERENCE_REUSED", detail: `reference ${m.reference} was used for ${seen}` }))
+    else ctx.reply({ available: available(s, m.currency), duplicate: true })
+    return s
+  }
+  const posting = kind === "credit"
+    ? depositPosting(`${ctx.idempotencyKey}:credit`, s.owner, m.currency, m.amount)
+    : withdrawPosting(`${ctx.idempotencyKey}:withdraw`, s.owner, m.currency, m.amount)
+  const next = post(s.accounts, [posting])
+  if (Either.isLeft(next)) {
+    ctx.fail(rejected(kind === "credit"
+      ? { reason: "INVALID_AMOUNT", detail: next.left.detail }
+      : { reason: "INSUFFICIENT_FUNDS", detail: `needs ${m.amount} available, has ${available(s, m.currency)}` }))
+    return s
+  }
+  s.accounts = next.right
+  s.references[m.reference] = fingerprint
+  journal(s, [posting])
+  emitEvent(ctx, "wallet:updated", { currency: m.currency, available: available(s, m.currency), locked: locked(s, m.currency) })
+  ctx.reply({ available: available(s, m.currency), duplicate: false })
+  return s
+}
+
 /** The wallet's handler record. */
 export const walletHandlers: Handlers<WalletState, WalletMessage> = {
-  Credit: (s, m, ctx) => {
-    const bad = checkAmount(m)
-    if (bad !== undefined) {
-      ctx.fail(rejected(bad))
-      return s
-    }
-    const fingerprint = `credit:${m.currency}:${m.amount}`
-    const seen = s.references[m.reference]
-    if (seen !== undefined) {
-      if (seen !== fingerprint) ctx.fail(rejected({ reason: "REFERENCE_REUSED", detail: `reference ${m.reference} was used for ${seen}` }))
-      else ctx.reply({ available: available(s, m.currency), duplicate: true })
-      return s
-    }
-    const posting = depositPosting(`${ctx.idempotencyKey}:credit`, s.owner, m.currency, m.amount)
-    const next = post(s.accounts, [posting])
-    if (Either.isLeft(next)) {
-      ctx.fail(rejected({ reason: "INVALID_AMOUNT", detail: next.left.detail }))
-      return s
-    }
-    s.accounts = next.right
-    s.references[m.reference] = fingerprint
-    journal(s, [posting])
-    emitEvent(ctx, "wallet:updated", { currency: m.currency, available: available(s, m.currency), locked: locked(s, m.currency) })
-    ctx.reply({ available: available(s, m.currency), duplicate: false })
-    return s
-  },
+  Credit: (s, m, ctx) => moveFunds(s, m, ctx, "credit"),
+
 
   PlaceOrder: (s, m, ctx) => {
     const known = knownClientOrder(s, m.clientOrderId)
@@ -111,32 +124,8 @@ export const walletHandlers: Handlers<WalletState, WalletMessage> = {
     return commitOrder(s, prepared.right, ctx)
   },
 
-  Withdraw: (s, m, ctx) => {
-    const bad = checkAmount(m)
-    if (bad !== undefined) {
-      ctx.fail(rejected(bad))
-      return s
-    }
-    const fingerprint = `withdraw:${m.currency}:${m.amount}`
-    const seen = s.references[m.reference]
-    if (seen !== undefined) {
-      if (seen !== fingerprint) ctx.fail(rejected({ reason: "REFERENCE_REUSED", detail: `reference ${m.reference} was used for ${seen}` }))
-      else ctx.reply({ available: available(s, m.currency), duplicate: true })
-      return s
-    }
-    const posting = withdrawPosting(`${ctx.idempotencyKey}:withdraw`, s.owner, m.currency, m.amount)
-    const next = post(s.accounts, [posting])
-    if (Either.isLeft(next)) {
-      ctx.fail(rejected({ reason: "INSUFFICIENT_FUNDS", detail: `needs ${m.amount} available, has ${available(s, m.currency)}` }))
-      return s
-    }
-    s.accounts = next.right
-    s.references[m.reference] = fingerprint
-    journal(s, [posting])
-    emitEvent(ctx, "wallet:updated", { currency: m.currency, available: available(s, m.currency), locked: locked(s, m.currency) })
-    ctx.reply({ available: available(s, m.currency), duplicate: false })
-    return s
-  },
+  Withdraw: (s, m, ctx) => moveFunds(s, m, ctx, "withdraw"),
+
 
   CancelOrder: (s, m, ctx) => {
     const o = findOrder(s, m.orderId, m.clientOrderId)
