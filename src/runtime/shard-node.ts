@@ -8,6 +8,7 @@ import { assignmentOf } from "./assignment.js"
 import { ensureShardCount } from "./cluster-meta.js"
 import { ShardLost } from "./commit.js"
 import { runJobWorker } from "./job-worker.js"
+import { shardScheduler } from "./shard-scheduler.js"
 import { makeKeys, type Keys } from "./keys.js"
 import { heartbeat, leaveMembership, type MembershipView } from "./membership.js"
 import { makeOwnedShard, type OwnedShard } from "./owned-shard.js"
@@ -98,6 +99,7 @@ const make = Effect.gen(function* () {
       const scope = yield* Scope.make()
       // Interruptible again: forked inside the uninterruptible acquisition below.
       const fiber = yield* Effect.interruptible(runShard(owned, scope)).pipe(
+        Effect.withScheduler(shardScheduler),
         Effect.onExit((exit) =>
           Effect.gen(function* () {
             if (running.get(shard)?.owned === owned) running.delete(shard)
