@@ -9,6 +9,7 @@ import { makeMetrics } from "./metrics.js"
 import { HttpProblem, respondProblem } from "./problem.js"
 import { authDocs, authRoutes } from "./routes/auth.js"
 import { docsRoutes } from "./routes/docs.js"
+import { marketDocs, marketRoutes } from "./routes/markets.js"
 import { opsDocs, opsRoutes } from "./routes/ops.js"
 import { tradingDocs, tradingRoutes } from "./routes/trading.js"
 
@@ -23,7 +24,7 @@ export interface AppOptions {
 /** Builds the edge app on a runtime. */
 export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   const metrics = makeMetrics()
-  const docs: ReadonlyArray<RouteDoc> = [...opsDocs, ...authDocs, ...tradingDocs]
+  const docs: ReadonlyArray<RouteDoc> = [...opsDocs, ...authDocs, ...tradingDocs, ...marketDocs]
   const app = new Hono()
   app.use(metrics.middleware)
   app.use(
@@ -36,6 +37,7 @@ export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   app.route("/", opsRoutes(runtime, metrics))
   app.route("/", authRoutes(runtime))
   app.route("/", tradingRoutes(runtime))
+  app.route("/", marketRoutes(runtime))
   app.route("/", docsRoutes(docs))
   app.notFound((c) => respondProblem(c, new HttpProblem({ status: 404, title: "Not found", detail: `no route for ${c.req.method} ${c.req.path}` })))
   app.onError((_error, c) => respondProblem(c, new HttpProblem({ status: 500, title: "Internal error" })))
