@@ -26,40 +26,46 @@ export type Trade = typeof Trade.Type
 
 const decodeTrades = Schema.decodeUnknown(Schema.Array(Trade))
 
+/** Inserts the trades not yet stored; answers the rows it stored (for the candles). */
+const insertNewTrades = (trades: ReadonlyArray<Trade>) =>
+  Effect.flatMap(Sql, (sql) =>
+    sql.run(
+      "trades: insert batch",
+      // One statement per batch whatever its size: unnest has no parameter cap, beats multi-row
+      // VALUES on PostgreSQL, and PGlite cannot take COPY FROM STDIN.
+      (q) => q<Array<{ symbol: string; executedAt: Date; seq: bigint; priceCents: bigint; quantity: bigint }>>`
+        insert into trades (trade_id, symbol, seq, price_cents, quantity, buyer_user_id, seller_user_id,
+                            buy_order_id, sell_order_id, maker_side, executed_at, source_shard, source_epoch)
+        select * from unnest(
+          ${trades.map((t) => t.tradeId)}::text[],
+          ${trades.map((t) => t.symbol)}::text[],
+          ${trades.map((t) => String(t.seq))}::int8[],
+          ${trades.map((t) => String(t.priceCents))}::int8[],
+          ${trades.map((t) => String(t.quantity))}::int8[],
+          ${trades.map((t) => t.buyerUserId)}::text[],
+          ${trades.map((t) => t.sellerUserId)}::text[],
+          ${trades.map((t) => t.buyOrderId)}::text[],
+          ${trades.map((t) => t.sellOrderId)}::text[],
+          ${trades.map((t) => t.makerSide)}::text[],
+          ${trades.map((t) => t.executedAt.toISOString())}::timestamptz[],
+          ${trades.map((t) => t.sourceShard)}::int4[],
+          ${trades.map((t) => String(t.sourceEpoch))}::int8[])
+        on conflict (trade_id) do nothing
+        returning symbol, executed_at, seq, price_cents, quantity`
+    )
+  )
+
 /**
  * Inserts trades not yet stored and refreshes their candles, in the current transaction.
  * Answers how many were new. Compose it inside `withFence` or `withTransaction`.
  */
 export const writeTrades = Effect.fn("Trades.write")(function* (trades: ReadonlyArray<Trade>) {
   if (trades.length === 0) return 0
-  const sql = yield* Sql
-  // One statement per batch whatever its size: unnest has no parameter cap, beats multi-row
-  // VALUES on PostgreSQL, and PGlite cannot take COPY FROM STDIN.
-  const result = yield* sql.run(
-    "trades: insert batch",
-    (q) => q`
-      insert into trades (trade_id, symbol, seq, price_cents, quantity, buyer_user_id, seller_user_id,
-                          buy_order_id, sell_order_id, maker_side, executed_at, source_shard, source_epoch)
-      select * from unnest(
-        ${trades.map((t) => t.tradeId)}::text[],
-        ${trades.map((t) => t.symbol)}::text[],
-        ${trades.map((t) => String(t.seq))}::int8[],
-        ${trades.map((t) => String(t.priceCents))}::int8[],
-        ${trades.map((t) => String(t.quantity))}::int8[],
-        ${trades.map((t) => t.buyerUserId)}::text[],
-        ${trades.map((t) => t.sellerUserId)}::text[],
-        ${trades.map((t) => t.buyOrderId)}::text[],
-        ${trades.map((t) => t.sellOrderId)}::text[],
-        ${trades.map((t) => t.makerSide)}::text[],
-        ${trades.map((t) => t.executedAt.toISOString())}::timestamptz[],
-        ${trades.map((t) => t.sourceShard)}::int4[],
-        ${trades.map((t) => String(t.sourceEpoch))}::int8[])
-      on conflict (trade_id) do nothing`
-  )
+  const inserted = yield* insertNewTrades(trades)
   // Every touched minute, not only those of new rows: a candle is a function of its minute's
   // trades, so recomputing it is harmless, and the write stays idempotent as a whole.
   yield* refreshCandles(trades)
-  return result.count
+  return inserted.length
 })
 
 /**
@@ -69,29 +75,7 @@ export const writeTrades = Effect.fn("Trades.write")(function* (trades: Readonly
  */
 export const appendTrades = Effect.fn("Trades.append")(function* (trades: ReadonlyArray<Trade>) {
   if (trades.length === 0) return 0
-  const sql = yield* Sql
-  const inserted = yield* sql.run(
-    "trades: append batch",
-    (q) => q<Array<{ symbol: string; executedAt: Date; seq: bigint; priceCents: bigint; quantity: bigint }>>`
-      insert into trades (trade_id, symbol, seq, price_cents, quantity, buyer_user_id, seller_user_id,
-                          buy_order_id, sell_order_id, maker_side, executed_at, source_shard, source_epoch)
-      select * from unnest(
-        ${trades.map((t) => t.tradeId)}::text[],
-        ${trades.map((t) => t.symbol)}::text[],
-        ${trades.map((t) => String(t.seq))}::int8[],
-        ${trades.map((t) => String(t.priceCents))}::int8[],
-        ${trades.map((t) => String(t.quantity))}::int8[],
-        ${trades.map((t) => t.buyerUserId)}::text[],
-        ${trades.map((t) => t.sellerUserId)}::text[],
-        ${trades.map((t) => t.buyOrderId)}::text[],
-        ${trades.map((t) => t.sellOrderId)}::text[],
-        ${trades.map((t) => t.makerSide)}::text[],
-        ${trades.map((t) => t.executedAt.toISOString())}::timestamptz[],
-        ${trades.map((t) => t.sourceShard)}::int4[],
-        ${trades.map((t) => String(t.sourceEpoch))}::int8[])
-      on conflict (trade_id) do nothing
-      returning symbol, executed_at, seq, price_cents, quantity`
-  )
+  const inserted = yield* insertNewTrades(trades)
   yield* mergeCandles(inserted)
   return inserted.length
 })
