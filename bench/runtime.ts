@@ -9,17 +9,15 @@
 // every relay cursor reaches the last outbox entry (all effects appended to their targets);
 // then until every shard's committed offset reaches its last inbox entry again. The actors
 // count what they applied and the counts are checked by asks after the clock stops.
+import { withBenchRedis } from "./_bench-redis.js"
 import { Queue, Worker } from "bullmq"
 import { Effect, Layer, Logger, Option, Schema } from "effect"
 import { Redis } from "ioredis"
 import { randomUUID } from "node:crypto"
-import { mkdtempSync, rmSync } from "node:fs"
-import { loadavg, tmpdir } from "node:os"
-import { join } from "node:path"
+import { loadavg } from "node:os"
 import { ActorClient, type Client } from "../src/runtime/actor-client.js"
 import { makeActorKind, type ActorRef, type Tagged } from "../src/runtime/actor.js"
 import { makeAddress, shardOf, type Address } from "../src/runtime/address.js"
-import { EmbeddedRedis } from "../src/runtime/embedded-redis.js"
 import type { Keys } from "../src/runtime/keys.js"
 import { RedisClient } from "../src/runtime/redis.js"
 import { ActorRegistry } from "../src/runtime/registry.js"
@@ -398,19 +396,6 @@ const runRaw = async (url: string, n: number): Promise<number> => {
 
 // ---------------------------------------------------------------------------------------------
 
-const withRedis = <A>(use: (url: string) => Effect.Effect<A, unknown>) =>
-  Effect.scoped(
-    Effect.gen(function* () {
-      const given = process.env["REDIS_URL"]
-      if (given !== undefined && given !== "") return yield* use(given)
-      const dataDir = yield* Effect.acquireRelease(
-        Effect.sync(() => mkdtempSync(join(tmpdir(), "vfx-bench-"))),
-        (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
-      )
-      const server = yield* EmbeddedRedis.start({ dataDir })
-      return yield* use(server.url)
-    })
-  )
 
 /** `npm run bench -- runtime`. */
 export async function run(): Promise<void> {
@@ -422,7 +407,7 @@ export async function run(): Promise<void> {
   }, 100)
   lagMonitor.unref()
   await Effect.runPromise(
-    withRedis((url) =>
+    withBenchRedis((url) =>
       Effect.gen(function* () {
         console.log(
           `load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on this machine at start\n` +

@@ -8,18 +8,16 @@
 //
 //   npm run bench -- sink     (BENCH_DATABASE_URL: the admin URL; BENCH_SINK_RATES=2500,10000, BENCH_SINK_SECONDS;
 //                              BENCH_ONLY=write|lag for one part)
+import { withBenchRedis } from "./_bench-redis.js"
 import { Context, Effect, Fiber, Layer, Logger, Option } from "effect"
 import { randomBytes } from "node:crypto"
-import { mkdtempSync, rmSync } from "node:fs"
-import { loadavg, tmpdir } from "node:os"
-import { join } from "node:path"
+import { loadavg } from "node:os"
 import postgres from "postgres"
 import { sinkLayer } from "../src/actors/sink/index.js"
 import { RecordTrades, Sink, type TradeRow } from "../src/actors/sink/protocol.js"
 import { rowsOf } from "../src/actors/sink/sink-rows.js"
 import { makeSinkWriter } from "../src/actors/sink/sink-writer.js"
 import { ActorClient } from "../src/runtime/actor-client.js"
-import { EmbeddedRedis } from "../src/runtime/embedded-redis.js"
 import { RedisClient } from "../src/runtime/redis.js"
 import { ActorRegistry } from "../src/runtime/registry.js"
 import { RuntimeConfig } from "../src/runtime/runtime-config.js"
@@ -289,19 +287,6 @@ const lagUnderLoad = (redisUrl: string, offered: number) =>
     )
   })
 
-const withRedis = <A>(use: (url: string) => Effect.Effect<A, unknown, Sql>) =>
-  Effect.scoped(
-    Effect.gen(function* () {
-      const given = process.env["REDIS_URL"]
-      if (given !== undefined && given !== "") return yield* use(given)
-      const dataDir = yield* Effect.acquireRelease(
-        Effect.sync(() => mkdtempSync(join(tmpdir(), "vfx-bench-"))),
-        (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true }))
-      )
-      const server = yield* EmbeddedRedis.start({ dataDir })
-      return yield* use(server.url)
-    })
-  )
 
 /** `npm run bench -- sink`. */
 export async function run(): Promise<void> {
@@ -320,7 +305,7 @@ export async function run(): Promise<void> {
           if (ONLY !== "write") {
             console.log("\n  2. sink lag under load through the runtime (one node in this process)")
             yield* installProbe(yield* Sql)
-            for (const rate of RATES) yield* withRedis((url) => lagUnderLoad(url, rate))
+            for (const rate of RATES) yield* withBenchRedis((url) => lagUnderLoad(url, rate))
           }
         }).pipe(Effect.provide(sqlLayer))
       })
