@@ -27,13 +27,16 @@ export interface HeldLease {
 /** Share of the TTL we allow ourselves: clocks drift, and the lease started after we sent. */
 const SAFETY = 0.85
 
-/** Takes a shard's lease, or answers undefined when another node holds it. */
-export const acquireLease = (redis: RedisConnections, keys: ShardKeys, nodeId: string, ttlMs: number) =>
+/** What an acquisition found: the lease, now ours, or another node's with the ms it has left. */
+export type Acquisition = { readonly _tag: "Acquired"; readonly lease: HeldLease } | { readonly _tag: "Held"; readonly holder: string; readonly expiresInMs: number }
+
+/** Takes a shard's lease, or says who holds it and for how long. */
+export const tryAcquireLease = (redis: RedisConnections, keys: ShardKeys, nodeId: string, ttlMs: number) =>
   Effect.gen(function* () {
     const nonce = randomUUID().slice(0, 12)
     const sentAt = Date.now()
     const reply = (yield* redis.script("acquire-4", [keys.lease, keys.epoch, keys.inbox, keys.state], [nodeId, nonce, ttlMs, GROUP, `${nodeId}-e`])) as Array<unknown>
-    if (reply[0] === 0) return undefined
+    if (reply[0] === 0) return { _tag: "Held", holder: String(reply[1]), expiresInMs: Number(reply[2]) } satisfies Acquisition as Acquisition
     const epoch = Number(reply[0])
     const lease: HeldLease = {
       shard: keys.shard,
@@ -44,8 +47,12 @@ export const acquireLease = (redis: RedisConnections, keys: ShardKeys, nodeId: s
       consumer: String(reply[3]),
       deadline: sentAt + ttlMs * SAFETY
     }
-    return lease
+    return { _tag: "Acquired", lease } satisfies Acquisition as Acquisition
   })
+
+/** Takes a shard's lease, or answers undefined when another node holds it. */
+export const acquireLease = (redis: RedisConnections, keys: ShardKeys, nodeId: string, ttlMs: number) =>
+  Effect.map(tryAcquireLease(redis, keys, nodeId, ttlMs), (found) => (found._tag === "Acquired" ? found.lease : undefined))
 
 /** Renews a lease; false when it is gone. Moves the local deadline only on success. */
 export const renewLease = async (connection: RedisLike, keys: ShardKeys, lease: HeldLease, ttlMs: number): Promise<boolean> => {

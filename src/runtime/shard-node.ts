@@ -17,7 +17,7 @@ import { ActorRegistry } from "./registry.js"
 import { runRelay } from "./relay.js"
 import { rebuildShard } from "./replay.js"
 import { RuntimeConfig } from "./runtime-config.js"
-import { acquireLease, releaseLease, renewLease } from "./shard-lease.js"
+import { releaseLease, renewLease, tryAcquireLease } from "./shard-lease.js"
 import { finalSnapshot, runShardLoop } from "./shard-loop.js"
 import { runTimerMover } from "./timer-mover.js"
 
@@ -76,6 +76,8 @@ const make = Effect.gen(function* () {
   const tick = Math.max(50, Math.floor(settings.leaseTtlMs / 3))
   const poll = Math.min(250, tick)
   let member = ""
+  /** The last live set read and when it was read here (local ms). */
+  let lastView: { readonly view: MembershipView; readonly readAt: number } | undefined
   let assigned: ReadonlyArray<number> = []
   let joined = false
   let leaving = false
@@ -91,10 +93,12 @@ const make = Effect.gen(function* () {
       })
     })
 
-  const start = (shard: number) =>
+  /** Takes a shard's lease and starts serving it; answers the ms left on another node's lease instead. */
+  const acquireAndRun = (shard: number) =>
     Effect.gen(function* () {
-      const lease = yield* acquireLease(redis, keys.shard(shard), settings.nodeId, settings.leaseTtlMs)
-      if (lease === undefined) return
+      const found = yield* tryAcquireLease(redis, keys.shard(shard), settings.nodeId, settings.leaseTtlMs)
+      if (found._tag === "Held") return found.expiresInMs
+      const { lease } = found
       const owned = makeOwnedShard(lease, keys, redis, settings, registry)
       const scope = yield* Scope.make()
       // Interruptible again: forked inside the uninterruptible acquisition below.
@@ -114,9 +118,26 @@ const make = Effect.gen(function* () {
         Effect.forkDaemon
       )
       running.set(shard, { owned, scope, fiber })
+      return undefined
     }).pipe(
       // Acquired means registered: a node closing meanwhile hands the shard off with the rest.
-      Effect.uninterruptible,
+      Effect.uninterruptible
+    )
+
+  /**
+   * Acquires an assigned shard. A lease still held elsewhere (a dead owner's, or one being handed
+   * off) is tried again the moment Redis lets it lapse rather than at the next round: that wait
+   * is most of every failover.
+   */
+  const start = (shard: number) =>
+    Effect.gen(function* () {
+      for (;;) {
+        const heldFor = yield* acquireAndRun(shard)
+        if (heldFor === undefined || heldFor < 0 || heldFor > settings.leaseTtlMs) return
+        yield* Effect.sleep(heldFor + 1)
+        if (leaving || !assigned.includes(shard)) return
+      }
+    }).pipe(
       Effect.catchAll((error) => Effect.logWarning(`could not acquire shard ${shard}`, error)),
       Effect.ensuring(Effect.sync(() => acquiring.delete(shard)))
     )
@@ -166,6 +187,7 @@ const make = Effect.gen(function* () {
     )
     if (beat === undefined || leaving) return
     member = beat.member
+    lastView = { view: beat.view, readAt: Date.now() }
     yield* reconcile(beat.view)
   })
 
@@ -197,7 +219,19 @@ const make = Effect.gen(function* () {
   )
   // While a shard assigned here is still held elsewhere (a hand-off or an expiring lease), look
   // more often: the wait after its release or expiry is part of every move and every failover.
-  const nextRound = Effect.suspend(() => Effect.sleep(assigned.some((s) => !running.has(s)) ? Math.min(poll, 100) : poll))
+  // And look again right when another node's heartbeat deadline passes: a silent node leaves the
+  // assignment then, not up to a poll interval later.
+  const nextRound = Effect.suspend(() => {
+    let wait = assigned.some((s) => !running.has(s)) ? Math.min(poll, 100) : poll
+    if (lastView !== undefined) {
+      const { view, readAt } = lastView
+      for (const node of view.nodes) {
+        if (node.member === member) continue
+        wait = Math.min(wait, Math.max(10, node.deadline - view.now + 2 - (Date.now() - readAt)))
+      }
+    }
+    return Effect.sleep(wait)
+  })
   yield* Effect.forkScoped(Effect.forever(Effect.zipRight(membershipRound, nextRound)))
 
   const sorted = (shards: Iterable<number>) => [...shards].sort((a, b) => a - b)

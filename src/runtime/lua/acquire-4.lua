@@ -3,14 +3,15 @@
   KEYS[1] lease, KEYS[2] epoch, KEYS[3] inbox, KEYS[4] state
   ARGV[1] nodeId, ARGV[2] nonce, ARGV[3] ttl ms, ARGV[4] group, ARGV[5] consumer name prefix
   Returns {epoch, applied, version, consumer} on success (also for a re-sent call with our nonce),
-          {0, holder} when another node holds the lease.
+          {0, holder, pttl} when another node holds the lease (pttl: ms until it expires), so
+          the assigned node can try again the moment it lapses.
   The group is reset to the committed offset and other consumers deleted, so entries an old
   owner read but never committed are delivered again and none is skipped.
 ]]
 local holder = redis.call("GET", KEYS[1])
 if holder then
   local epoch, nonce = string.match(holder, "^.*:(%d+):([^:]+)$")
-  if nonce ~= ARGV[2] then return {0, holder} end
+  if nonce ~= ARGV[2] then return {0, holder, redis.call("PTTL", KEYS[1])} end
   local state = redis.call("HMGET", KEYS[4], "applied", "version")
   return {tonumber(epoch), state[1] or "0-0", state[2] or "", ARGV[5] .. epoch}
 end
