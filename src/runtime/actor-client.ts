@@ -70,7 +70,7 @@ const make = Effect.gen(function* () {
   const appender = (shard: number) => {
     let found = appenders.get(shard)
     if (found === undefined) {
-      found = new ShardAppender(redis, keys.shard(shard), senderId, settings.maxInboxLength, RESEND_FOR_MS)
+      found = new ShardAppender(redis, keys.shard(shard), senderId, settings.maxInboxLength, RESEND_FOR_MS, settings.commitReplicas)
       appenders.set(shard, found)
     }
     return found

@@ -4,6 +4,7 @@
 // re-sent chunks by sender sequence, so messages between actors arrive once and in order.
 import { Effect } from "effect"
 import { ShardLost } from "./commit.js"
+import { awaitReplicas } from "./replica-wait.js"
 import type { OwnedShard } from "./owned-shard.js"
 import { yieldToEventLoop } from "./replay.js"
 import { crashIfInjected } from "./shard-loop.js"
@@ -55,6 +56,8 @@ export const runRelay = (owned: OwnedShard) =>
         yield* owned.wake.relay.wait(1000)
         continue
       }
+      // Strict mode: entries reach other shards only once replicas hold them.
+      if (owned.settings.commitReplicas > 0) yield* awaitReplicas(redis, keys, owned.settings.commitReplicas, () => lease.deadline)
       const delivered = yield* deliver(owned, entries).pipe(Effect.orElseSucceed(() => false))
       if (!delivered) {
         // A full or unreachable target: send the same page again after a pause (order kept).

@@ -37,6 +37,8 @@ export interface RuntimeSettings {
   readonly jobVisibilityMs: number
   /** Inbox length past which appends are refused (back-pressure); 0 = unbounded. */
   readonly maxInboxLength: number
+  /** Replicas that must hold a commit before it is exposed (strict mode, `WAIT`); 0 = off. */
+  readonly commitReplicas: number
   /** Data folder for the private redis-server. */
   readonly dataDir: string
   /** Port of the private redis-server (used when REDIS_URL is unset). */
@@ -60,6 +62,7 @@ export class RuntimeConfig extends Context.Tag("viralfx/runtime/RuntimeConfig")<
     retryDelaysMs: [2000, 4000],
     jobVisibilityMs: 30_000,
     maxInboxLength: 1_000_000,
+    commitReplicas: 0,
     dataDir: "data",
     embeddedRedisPort: 6399
   }
@@ -103,6 +106,10 @@ export class RuntimeConfig extends Context.Tag("viralfx/runtime/RuntimeConfig")<
       Config.withDefault(RuntimeConfig.defaults.jobVisibilityMs)
     ),
     maxInboxLength: Config.integer("VIRALFX_MAX_INBOX").pipe(Config.withDefault(RuntimeConfig.defaults.maxInboxLength)),
+    commitReplicas: Config.integer("VIRALFX_COMMIT_REPLICAS").pipe(
+      Config.validate({ message: "must be between 0 and 16", validation: (n) => n >= 0 && n <= 16 }),
+      Config.withDefault(RuntimeConfig.defaults.commitReplicas)
+    ),
     dataDir: Config.string("VIRALFX_DATA_DIR").pipe(Config.withDefault(RuntimeConfig.defaults.dataDir)),
     embeddedRedisPort: Config.port("VIRALFX_REDIS_PORT").pipe(Config.withDefault(RuntimeConfig.defaults.embeddedRedisPort))
   })

@@ -6,6 +6,7 @@ import { Deferred, Duration, Effect, Schedule } from "effect"
 import { SendFailed } from "./errors.js"
 import type { ShardKeys } from "./keys.js"
 import type { RedisConnections } from "./redis.js"
+import { replicated } from "./replica-wait.js"
 
 interface Waiting {
   readonly jsons: ReadonlyArray<string>
@@ -23,7 +24,9 @@ export class ShardAppender {
     private readonly keys: ShardKeys,
     private readonly senderId: string,
     private readonly maxInboxLength: number,
-    private readonly resendForMs: number
+    private readonly resendForMs: number,
+    /** Strict mode: an append counts once this many replicas hold it (0 = off). */
+    private readonly replicas = 0
   ) {}
 
   /** Queues envelopes (as JSON texts); completes when the chunk holding them is appended. */
@@ -53,7 +56,12 @@ export class ShardAppender {
         Effect.flatMap((answer) =>
           answer === "FULL"
             ? Effect.fail(new SendFailed({ reason: "backpressure", detail: `shard ${this.keys.shard} inbox is full` }))
-            : Effect.void
+            : this.replicas > 0
+              ? Effect.flatMap(
+                  Effect.orElseSucceed(replicated(this.redis, this.keys, this.replicas, () => deadline), () => false),
+                  (held) => (held ? Effect.void : Effect.fail(new SendFailed({ reason: "unknown-outcome", detail: `no ${this.replicas} replica(s) acknowledged the append in time` })))
+                )
+              : Effect.void
         ),
         Effect.exit,
         Effect.flatMap((exit) => Effect.forEach(batch, (w) => Deferred.done(w.done, exit), { discard: true }))

@@ -4,6 +4,7 @@
 import { Effect } from "effect"
 import { CommitBatch } from "./commit-batch.js"
 import { commitBatch, ShardLost } from "./commit.js"
+import { awaitReplicas } from "./replica-wait.js"
 import { chunksOf, decodeChunk, entryTime } from "./envelope.js"
 import { GROUP } from "./keys.js"
 import type { OwnedShard } from "./owned-shard.js"
@@ -96,6 +97,7 @@ export const processBatch = (owned: OwnedShard) =>
     yield* commit
     if (owned.settings.faults?.resendCommit?.(owned.shard)) yield* commit
     yield* crashIfInjected(owned, "after-commit")
+    if (owned.settings.commitReplicas > 0) yield* awaitReplicas(redis, keys, owned.settings.commitReplicas, () => lease.deadline)
     owned.applied = last
     owned.sinceTrim += batch.messages
     sendReplies(owned, batch)

@@ -15,6 +15,7 @@ import { makeOwnedShard, type OwnedShard } from "./owned-shard.js"
 import { RedisClient, requireNoEviction } from "./redis.js"
 import { ActorRegistry } from "./registry.js"
 import { runRelay } from "./relay.js"
+import { awaitReplicas } from "./replica-wait.js"
 import { rebuildShard } from "./replay.js"
 import { RuntimeConfig } from "./runtime-config.js"
 import { releaseLease, renewLease, tryAcquireLease } from "./shard-lease.js"
@@ -85,6 +86,8 @@ const make = Effect.gen(function* () {
   const runShard = (owned: OwnedShard, scope: Scope.Scope) =>
     Effect.gen(function* () {
       const blocking = yield* redis.dedicated(`block-${owned.shard}`).pipe(Scope.extend(scope))
+      // Strict mode: the new epoch and the group reset are on the replicas before anything is served.
+      if (settings.commitReplicas > 0) yield* awaitReplicas(redis, owned.keys, settings.commitReplicas, () => owned.lease.deadline)
       yield* rebuildShard(owned)
       yield* Effect.logDebug(`shard ${owned.shard} serving at epoch ${owned.lease.epoch}`)
       yield* Effect.all([runShardLoop(owned, blocking), runRelay(owned), runTimerMover(owned), runJobWorker(owned)], {

@@ -1,0 +1,92 @@
+// Strict replication (DESIGN §2 "With replicas", VIRALFX_COMMIT_REPLICAS): a commit is exposed
+// (replies, relay to other shards) only once a replica holds it, so a Redis failover cannot
+// take back what somebody was already told. A real replica, paused with SIGSTOP.
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Fiber } from "effect"
+import { mkdtempSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { Redis } from "ioredis"
+import { ActorClient } from "../../src/runtime/actor-client.js"
+import { shardOf } from "../../src/runtime/address.js"
+import { EmbeddedRedis } from "../../src/runtime/embedded-redis.js"
+import { RedisClient } from "../../src/runtime/redis.js"
+import { ShardNode } from "../../src/runtime/shard-node.js"
+import { eventually } from "../support/eventually.js"
+import { TestRedis } from "../support/redis-server.js"
+import { Counter, Forward, Get, Increment } from "./counter-actor.js"
+import { testCluster, testSettings } from "./test-cluster.js"
+
+/** A second redis-server replicating the test's master, connected and in sync. */
+const replicaOf = (masterPort: number) =>
+  Effect.gen(function* () {
+    const replica = yield* EmbeddedRedis.start({ dataDir: mkdtempSync(join(tmpdir(), "vfx-replica-")) })
+    const connection = yield* Effect.acquireRelease(
+      Effect.sync(() => new Redis(replica.url)),
+      (r) => Effect.sync(() => r.disconnect())
+    )
+    yield* Effect.promise(() => connection.replicaof("127.0.0.1", masterPort))
+    yield* eventually(
+      Effect.promise(() => connection.info("replication")),
+      (info) => info.includes("master_link_status:up"),
+      "the replica to sync"
+    )
+    return { ...replica, connection }
+  })
+
+const strictCluster = (url: string) => testCluster(testSettings(url, { commitReplicas: 1 }), url)
+
+/** The committed offset of `key`'s shard on the master and on the replica. */
+const appliedOf = (key: string, replica: Redis) =>
+  Effect.gen(function* () {
+    const client = yield* ActorClient
+    const redis = yield* RedisClient
+    const shard = client.keys.shard(shardOf({ kind: "counter", key }, client.keys.shardCount))
+    const onMaster = yield* redis.call("HGET applied", (r) => r.hget(shard.state, "applied"))
+    const onReplica = yield* Effect.promise(() => replica.hget(shard.state, "applied"))
+    return { onMaster, onReplica, inbox: shard.inbox }
+  })
+
+describe("strict replication", () => {
+  it.scopedLive("a reply means the replica already holds the commit that produced it", () =>
+    Effect.gen(function* () {
+      const master = yield* TestRedis
+      const replica = yield* replicaOf(master.port)
+      yield* Effect.gen(function* () {
+        const client = yield* ActorClient
+        yield* (yield* ShardNode).awaitOwnership()
+        for (let i = 0; i < 20; i++) {
+          yield* client.send(Counter.ref("a"), new Increment({ by: 1 }))
+          assert.strictEqual((yield* client.ask(Counter.ref("a"), new Get())).count, i + 1)
+          // Read from the replica straight after the reply: the commit is there already.
+          const { onMaster, onReplica } = yield* appliedOf("a", replica.connection)
+          assert.strictEqual(onReplica, onMaster)
+        }
+      }).pipe(Effect.provide(strictCluster(master.url)))
+    }).pipe(Effect.provide(TestRedis.layer)),
+    { timeout: 60_000 }
+  )
+
+  it.scopedLive("while no replica acknowledges, nothing reaches other shards; once it does, everything arrives once", () =>
+    Effect.gen(function* () {
+      const master = yield* TestRedis
+      const replica = yield* replicaOf(master.port)
+      yield* Effect.gen(function* () {
+        const client = yield* ActorClient
+        yield* (yield* ShardNode).awaitOwnership()
+        const target = yield* appliedOf("to", replica.connection)
+        process.kill(replica.pid, "SIGSTOP")
+        const sending = yield* Effect.fork(client.send(Counter.ref("from"), new Forward({ to: "to", by: 5 })))
+        // The forward is applied on the master, but held: its target's inbox stays empty.
+        yield* Effect.sleep("1500 millis")
+        const held = yield* (yield* RedisClient).call("XLEN", (r) => r.xlen(target.inbox))
+        assert.strictEqual(held, 0, "nothing relayed while the replica is paused")
+        process.kill(replica.pid, "SIGCONT")
+        yield* Fiber.join(sending)
+        const reached = yield* eventually(client.ask(Counter.ref("to"), new Get()), (r) => r.count > 0, "the forward to arrive")
+        assert.strictEqual(reached.count, 5)
+      }).pipe(Effect.provide(strictCluster(master.url)))
+    }).pipe(Effect.provide(TestRedis.layer)),
+    { timeout: 60_000 }
+  )
+})
