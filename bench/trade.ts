@@ -14,6 +14,7 @@ import { withBenchRedis } from "./_bench-redis.js"
 import { Effect, Layer, Logger, LogLevel, Option } from "effect"
 import { spawn } from "node:child_process"
 import { randomUUID } from "node:crypto"
+import { readFileSync } from "node:fs"
 import { loadavg } from "node:os"
 import { Redis } from "ioredis"
 import { Book, defaultTerms, type MarketTerms } from "../src/actors/book/protocol.js"
@@ -75,6 +76,24 @@ const nodeProcess = (env: Record<string, string>) =>
       })
   )
 
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+const cpuSeconds = (pid: number): number => {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")
+  return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/** CPU seconds the Redis server has used so far. */
+const redisCpuSeconds = (url: string) =>
+  Effect.promise(async () => {
+    const redis = new Redis(url)
+    try {
+      const info = await redis.info("cpu")
+      return Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1])
+    } finally {
+      redis.disconnect()
+    }
+  })
+
 /** Trade prints of the given books, as they appear on their `trades` feeds: taker order id -> first seen (ms). */
 const watchTrades = (url: string, prefix: string, symbols: ReadonlyArray<string>) =>
   Effect.acquireRelease(
@@ -113,7 +132,7 @@ const place = (client: ActorClient["Type"], trader: string, order: Omit<Construc
 
 const bench = (url: string, prefix: string) =>
   Effect.gen(function* () {
-    yield* nodeProcess({ REDIS_URL: url, VIRALFX_PREFIX: prefix, VIRALFX_SHARDS: String(SHARDS), NODE_ID: "bench-node" })
+    const node = yield* nodeProcess({ REDIS_URL: url, VIRALFX_PREFIX: prefix, VIRALFX_SHARDS: String(SHARDS), NODE_ID: "bench-node" })
     const client = yield* ActorClient
     const keys = makeKeys(prefix, SHARDS)
     const traders = Array.from({ length: TRADERS }, (_, i) => `trader${i}`)
@@ -153,6 +172,7 @@ const bench = (url: string, prefix: string) =>
       quantity: 1 + random.int(5)
     }))
     const started = performance.now()
+    const cpuBefore = { node: cpuSeconds(node.pid!), redis: yield* redisCpuSeconds(url) }
     let rejected = 0
     yield* Effect.promise(() =>
       pool(ORDERS, IN_FLIGHT, (i) => {
@@ -163,6 +183,7 @@ const bench = (url: string, prefix: string) =>
     const accepted = performance.now()
     yield* awaitQuiescence(keys, 600_000, { timersAndJobs: false })
     const settled = performance.now()
+    const cpu = { node: cpuSeconds(node.pid!) - cpuBefore.node, redis: (yield* redisCpuSeconds(url)) - cpuBefore.redis }
 
     // 2. Place-to-fill latency, open loop, against the house walls.
     const watch = yield* watchTrades(url, prefix, symbols)
@@ -184,7 +205,16 @@ const bench = (url: string, prefix: string) =>
       while ([...sentAt.keys()].some((id) => !watch.seen.has(id)) && performance.now() < deadline) await sleep(20)
     })
     const fills = [...sentAt].flatMap(([id, at]) => (watch.seen.has(id) ? [watch.seen.get(id)! - at] : [])).sort((a, b) => a - b)
-    return { throughput: (ORDERS / (settled - started)) * 1000, acceptRate: (ORDERS / (accepted - started)) * 1000, rejected, fills, sent: sentAt.size }
+    return {
+      throughput: (ORDERS / (settled - started)) * 1000,
+      acceptRate: (ORDERS / (accepted - started)) * 1000,
+      rejected,
+      fills,
+      sent: sentAt.size,
+      // CPU per order does not depend on what else shares the machine, unlike rates.
+      nodeCpuPerOrderUs: (cpu.node / ORDERS) * 1e6,
+      redisCpuPerOrderUs: (cpu.redis / ORDERS) * 1e6
+    }
   })
 
 /** `npm run bench -- trade`. */
@@ -201,6 +231,7 @@ export async function run(): Promise<void> {
   const { fills } = result
   console.log(`  throughput (placed -> matched -> settled in both wallets): ${fmt(result.throughput)} orders/s` +
     `  (wallets accepted at ${fmt(result.acceptRate)}/s; ${result.rejected} rejected)   target >= 10,000/s: ${(result.throughput / 10_000).toFixed(2)}x`)
+  console.log(`  CPU per order in the throughput phase: node ${fmt(result.nodeCpuPerOrderUs)} µs, Redis ${fmt(result.redisCpuPerOrderUs)} µs (machine-independent of load; 100 µs/order on the node = 10,000/s per core)`)
   console.log(`  place-to-fill at ${fmt(RATE)} orders/s for ${SECONDS} s (open loop, from scheduled time): ` +
     `p50 ${quantile(fills, 0.5).toFixed(2)} ms  p99 ${quantile(fills, 0.99).toFixed(2)} ms  max ${(fills[fills.length - 1] ?? NaN).toFixed(2)} ms` +
     `  (${fills.length} of ${result.sent} fills seen)   target p99 < 20 ms`)
