@@ -83,7 +83,10 @@ const connect = async (target: RedisTarget, name: string): Promise<RedisLike> =>
       // retries keep a dead Redis from queueing commands forever.
       maxRetriesPerRequest: 20,
       commandTimeout: COMMAND_TIMEOUT_MS,
-      enableAutoPipelining: false
+      // Commands issued in one tick (many shards' scripts) go out as one write: measured by
+      // `npm run bench -- trade`, about 10% less node CPU and 30% less Redis CPU per order.
+      // One server has no slot moves, so nothing can split such a batch (see the cluster case).
+      enableAutoPipelining: true
     })
   }
   // Errors surface through the failed commands; this keeps ioredis from logging them.
