@@ -1,0 +1,167 @@
+// One `/ws` socket: decodes its frames, holds its principal and subscriptions, and sends
+// with a bound — once the socket's unsent bytes pass it, the socket is closed (4008), never
+// allowed to grow memory without end.
+import { Effect, Either, Exit, ParseResult } from "effect"
+import WebSocket from "ws"
+import type { Principal } from "../auth/principal.js"
+import { authenticate } from "../auth/tokens.js"
+import type { EdgeRuntime } from "../edge-runtime.js"
+import { fieldErrors } from "../problem.js"
+import { ChannelRefused, resolveChannel } from "./channels.js"
+import { decodeClientMessage, type ClientMessage } from "./client-message.js"
+import type { FeedHub } from "./feed-hub.js"
+import { FeedSubscription, type Payload } from "./feed-subscription.js"
+
+/** Close code of a consumer cut off for not reading (private range; 1013 is "try again later"). */
+export const SLOW_CONSUMER_CLOSE = 4008
+
+/** Per-socket limits. */
+export interface ConnectionLimits {
+  /** Unsent bytes past which the socket is closed as a slow consumer. */
+  readonly maxBufferedBytes: number
+  /** Subscriptions one socket may hold. */
+  readonly maxSubscriptions: number
+}
+
+/** What a connection needs from its gateway. */
+export interface ConnectionDeps {
+  readonly runtime: EdgeRuntime
+  readonly hub: FeedHub
+  readonly limits: ConnectionLimits
+  /** Called once when the socket is cut off as a slow consumer. */
+  readonly onSlowConsumer: () => void
+}
+
+type Subscribe = Extract<ClientMessage, { op: "subscribe" }>
+
+/** A connected socket. */
+export class FeedConnection {
+  /** Set by any frame or pong; the heartbeat closes a socket that stayed silent a whole round. */
+  alive = true
+  private closed = false
+  private readonly subscriptions = new Map<string, FeedSubscription>()
+  /** Bumped by every (un)subscribe of a channel, so a slow subscribe cannot overtake a later one. */
+  private readonly versions = new Map<string, number>()
+
+  constructor(
+    private readonly ws: WebSocket,
+    private principal: Principal | undefined,
+    private readonly deps: ConnectionDeps
+  ) {}
+
+  /** Sends one event; false when the socket is closed. Cuts a slow consumer off. */
+  send(payload: Payload): boolean {
+    if (this.closed || this.ws.readyState !== WebSocket.OPEN) return false
+    this.ws.send(JSON.stringify(payload))
+    if (this.ws.bufferedAmount > this.deps.limits.maxBufferedBytes) {
+      this.cutOff(SLOW_CONSUMER_CLOSE, `slow consumer: more than ${this.deps.limits.maxBufferedBytes} bytes unread`)
+      this.deps.onSlowConsumer()
+      return false
+    }
+    return true
+  }
+
+  /** Stops every subscription and closes the socket with `code`. */
+  cutOff(code: number, reason: string): void {
+    if (this.closed) return
+    this.dispose()
+    this.ws.close(code, reason)
+  }
+
+  /** Stops every subscription (the socket closed). */
+  dispose(): void {
+    this.closed = true
+    for (const subscription of this.subscriptions.values()) subscription.stop()
+    this.subscriptions.clear()
+  }
+
+  /** Handles one frame from the client. */
+  handleFrame(data: WebSocket.RawData, isBinary: boolean): void {
+    this.alive = true
+    if (isBinary) return void this.error("BAD_MESSAGE", "frames must be JSON text")
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(data.toString())
+    } catch {
+      return void this.error("BAD_MESSAGE", "the frame is not valid JSON")
+    }
+    const decoded = decodeClientMessage(parsed)
+    if (Either.isLeft(decoded)) {
+      return void this.send({ event: "error", code: "BAD_MESSAGE", message: "the frame does not match the protocol", errors: fieldErrors(decoded.left as ParseResult.ParseError) })
+    }
+    const message = decoded.right
+    switch (message.op) {
+      case "ping":
+        return void this.send({ event: "pong" })
+      case "auth":
+        return this.authenticate(message.token)
+      case "subscribe":
+        return this.subscribe(message)
+      case "unsubscribe": {
+        const key = keyOf(message.channel, message.symbol)
+        this.bump(key)
+        const subscription = this.subscriptions.get(key)
+        subscription?.stop()
+        this.subscriptions.delete(key)
+        return void this.send({ event: "unsubscribed", channel: message.channel, ...(message.symbol !== undefined ? { symbol: message.symbol } : {}) })
+      }
+    }
+  }
+
+  private error(code: string, message: string, extra: Payload = {}): void {
+    this.send({ event: "error", code, message, ...extra })
+  }
+
+  private bump(key: string): number {
+    const version = (this.versions.get(key) ?? 0) + 1
+    this.versions.set(key, version)
+    return version
+  }
+
+  private authenticate(token: string): void {
+    void this.deps.runtime.runPromiseExit(authenticate(`Bearer ${token}`)).then((exit) => {
+      if (Exit.isFailure(exit)) return void this.error("UNAUTHORIZED", "the token is invalid or expired")
+      if (this.principal !== undefined && this.principal.userId !== exit.value.userId) {
+        return void this.error("UNAUTHORIZED", "this socket is already authenticated as another user; open a new one")
+      }
+      this.principal = exit.value
+      this.send({ event: "authenticated", userId: exit.value.userId, role: exit.value.role })
+    })
+  }
+
+  private subscribe(message: Subscribe): void {
+    const key = keyOf(message.channel, message.symbol)
+    const where = { channel: message.channel, ...(message.symbol !== undefined ? { symbol: message.symbol } : {}) }
+    if (!this.subscriptions.has(key) && this.subscriptions.size >= this.deps.limits.maxSubscriptions) {
+      return this.error("TOO_MANY_SUBSCRIPTIONS", `a socket may hold ${this.deps.limits.maxSubscriptions} subscriptions`, where)
+    }
+    // Subscribing again restarts the channel: a fresh snapshot, or a replay from `fromSeq`.
+    this.subscriptions.get(key)?.stop()
+    this.subscriptions.delete(key)
+    const version = this.bump(key)
+    const current = () => !this.closed && this.versions.get(key) === version
+    const sink = {
+      send: (payload: Payload) => this.send(payload),
+      overflow: (reason: string) => this.cutOff(1013, reason)
+    }
+    const start = Effect.gen(this, function* () {
+      const resolved = yield* Effect.either(resolveChannel(message.channel, message.symbol, this.principal))
+      if (Either.isLeft(resolved)) return this.error("UNAVAILABLE", "the exchange did not answer in time; subscribe again", where)
+      const spec = resolved.right
+      if (spec instanceof ChannelRefused) return this.error(spec.code, spec.message, where)
+      if (!current()) return
+      const subscription = new FeedSubscription(spec, sink, this.deps.hub, this.deps.runtime)
+      this.subscriptions.set(key, subscription)
+      const started = yield* Effect.exit(subscription.start(message.fromSeq))
+      if (Exit.isFailure(started)) {
+        subscription.stop()
+        if (this.subscriptions.get(key) === subscription) this.subscriptions.delete(key)
+        yield* Effect.logWarning("feed subscription failed", started.cause)
+        this.error("UNAVAILABLE", "the feed could not be read; subscribe again", where)
+      }
+    })
+    void this.deps.runtime.runPromise(start.pipe(Effect.catchAllCause((cause) => Effect.logError("feed subscribe failed", cause))))
+  }
+}
+
+const keyOf = (channel: string, symbol: string | undefined) => `${channel}:${symbol ?? ""}`
