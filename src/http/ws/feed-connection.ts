@@ -5,7 +5,7 @@ import { Effect, Either, Exit, ParseResult } from "effect"
 import WebSocket from "ws"
 import type { Principal } from "../auth/principal.js"
 import { authenticate } from "../auth/tokens.js"
-import type { EdgeRuntime } from "../edge-runtime.js"
+import type { EdgeRuntime, EdgeServices } from "../edge-runtime.js"
 import { fieldErrors } from "../problem.js"
 import { ChannelRefused, resolveChannel } from "./channels.js"
 import { decodeClientMessage, type ClientMessage } from "./client-message.js"
@@ -14,6 +14,9 @@ import { FeedSubscription, type Payload } from "./feed-subscription.js"
 
 /** Close code of a consumer cut off for not reading (private range; 1013 is "try again later"). */
 export const SLOW_CONSUMER_CLOSE = 4008
+
+/** Frames a socket may have waiting for an answer (a subscribe waits for its snapshot). */
+const MAX_QUEUED_FRAMES = 64
 
 /** Per-socket limits. */
 export interface ConnectionLimits {
@@ -40,8 +43,9 @@ export class FeedConnection {
   alive = true
   private closed = false
   private readonly subscriptions = new Map<string, FeedSubscription>()
-  /** Bumped by every (un)subscribe of a channel, so a slow subscribe cannot overtake a later one. */
-  private readonly versions = new Map<string, number>()
+  /** Frames waiting to be handled, in order. */
+  private queue: Promise<unknown> = Promise.resolve()
+  private queued = 0
 
   constructor(
     private readonly ws: WebSocket,
@@ -75,7 +79,7 @@ export class FeedConnection {
     this.subscriptions.clear()
   }
 
-  /** Handles one frame from the client. */
+  /** Handles one frame from the client: pings at once, everything else in arrival order. */
   handleFrame(data: WebSocket.RawData, isBinary: boolean): void {
     this.alive = true
     if (isBinary) return void this.error("BAD_MESSAGE", "frames must be JSON text")
@@ -90,21 +94,29 @@ export class FeedConnection {
       return void this.send({ event: "error", code: "BAD_MESSAGE", message: "the frame does not match the protocol", errors: fieldErrors(decoded.left as ParseResult.ParseError) })
     }
     const message = decoded.right
+    if (message.op === "ping") return void this.send({ event: "pong" })
+    if (this.queued >= MAX_QUEUED_FRAMES) return void this.error("TOO_MANY_PENDING", `at most ${MAX_QUEUED_FRAMES} frames may wait for an answer`)
+    // One at a time, so an unsubscribe never overtakes its subscribe and each answer is in order.
+    this.queued++
+    this.queue = this.queue
+      .then(() => (this.closed ? undefined : this.deps.runtime.runPromise(this.handle(message))))
+      .catch(() => undefined)
+      .finally(() => void this.queued--)
+  }
+
+  private handle(message: Exclude<ClientMessage, { op: "ping" }>): Effect.Effect<void, never, EdgeServices> {
     switch (message.op) {
-      case "ping":
-        return void this.send({ event: "pong" })
       case "auth":
         return this.authenticate(message.token)
       case "subscribe":
         return this.subscribe(message)
-      case "unsubscribe": {
-        const key = keyOf(message.channel, message.symbol)
-        this.bump(key)
-        const subscription = this.subscriptions.get(key)
-        subscription?.stop()
-        this.subscriptions.delete(key)
-        return void this.send({ event: "unsubscribed", channel: message.channel, ...(message.symbol !== undefined ? { symbol: message.symbol } : {}) })
-      }
+      case "unsubscribe":
+        return Effect.sync(() => {
+          const key = keyOf(message.channel, message.symbol)
+          this.subscriptions.get(key)?.stop()
+          this.subscriptions.delete(key)
+          this.send({ event: "unsubscribed", channel: message.channel, ...(message.symbol !== undefined ? { symbol: message.symbol } : {}) })
+        })
     }
   }
 
@@ -112,44 +124,37 @@ export class FeedConnection {
     this.send({ event: "error", code, message, ...extra })
   }
 
-  private bump(key: string): number {
-    const version = (this.versions.get(key) ?? 0) + 1
-    this.versions.set(key, version)
-    return version
-  }
-
-  private authenticate(token: string): void {
-    void this.deps.runtime.runPromiseExit(authenticate(`Bearer ${token}`)).then((exit) => {
-      if (Exit.isFailure(exit)) return void this.error("UNAUTHORIZED", "the token is invalid or expired")
+  private authenticate(token: string) {
+    return Effect.gen(this, function* () {
+      const exit = yield* Effect.exit(authenticate(`Bearer ${token}`))
+      if (Exit.isFailure(exit)) return this.error("UNAUTHORIZED", "the token is invalid or expired")
       if (this.principal !== undefined && this.principal.userId !== exit.value.userId) {
-        return void this.error("UNAUTHORIZED", "this socket is already authenticated as another user; open a new one")
+        return this.error("UNAUTHORIZED", "this socket is already authenticated as another user; open a new one")
       }
       this.principal = exit.value
       this.send({ event: "authenticated", userId: exit.value.userId, role: exit.value.role })
     })
   }
 
-  private subscribe(message: Subscribe): void {
+  private subscribe(message: Subscribe) {
     const key = keyOf(message.channel, message.symbol)
     const where = { channel: message.channel, ...(message.symbol !== undefined ? { symbol: message.symbol } : {}) }
-    if (!this.subscriptions.has(key) && this.subscriptions.size >= this.deps.limits.maxSubscriptions) {
-      return this.error("TOO_MANY_SUBSCRIPTIONS", `a socket may hold ${this.deps.limits.maxSubscriptions} subscriptions`, where)
-    }
-    // Subscribing again restarts the channel: a fresh snapshot, or a replay from `fromSeq`.
-    this.subscriptions.get(key)?.stop()
-    this.subscriptions.delete(key)
-    const version = this.bump(key)
-    const current = () => !this.closed && this.versions.get(key) === version
-    const sink = {
-      send: (payload: Payload) => this.send(payload),
-      overflow: (reason: string) => this.cutOff(1013, reason)
-    }
-    const start = Effect.gen(this, function* () {
+    return Effect.gen(this, function* () {
+      if (!this.subscriptions.has(key) && this.subscriptions.size >= this.deps.limits.maxSubscriptions) {
+        return this.error("TOO_MANY_SUBSCRIPTIONS", `a socket may hold ${this.deps.limits.maxSubscriptions} subscriptions`, where)
+      }
+      // Subscribing again restarts the channel: a fresh snapshot, or a replay from `fromSeq`.
+      this.subscriptions.get(key)?.stop()
+      this.subscriptions.delete(key)
       const resolved = yield* Effect.either(resolveChannel(message.channel, message.symbol, this.principal))
       if (Either.isLeft(resolved)) return this.error("UNAVAILABLE", "the exchange did not answer in time; subscribe again", where)
       const spec = resolved.right
       if (spec instanceof ChannelRefused) return this.error(spec.code, spec.message, where)
-      if (!current()) return
+      if (this.closed) return
+      const sink = {
+        send: (payload: Payload) => this.send(payload),
+        overflow: (reason: string) => this.cutOff(1013, reason)
+      }
       const subscription = new FeedSubscription(spec, sink, this.deps.hub, this.deps.runtime)
       this.subscriptions.set(key, subscription)
       const started = yield* Effect.exit(subscription.start(message.fromSeq))
@@ -160,7 +165,6 @@ export class FeedConnection {
         this.error("UNAVAILABLE", "the feed could not be read; subscribe again", where)
       }
     })
-    void this.deps.runtime.runPromise(start.pipe(Effect.catchAllCause((cause) => Effect.logError("feed subscribe failed", cause))))
   }
 }
 
