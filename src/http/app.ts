@@ -13,6 +13,7 @@ import { marketDocs, marketRoutes } from "./routes/markets.js"
 import { opsDocs, opsRoutes } from "./routes/ops.js"
 import { orderbookDocs, orderbookRoutes } from "./routes/orderbook.js"
 import { tradingDocs, tradingRoutes } from "./routes/trading.js"
+import { feedDocs, feedRoutes } from "./ws/feed-route.js"
 
 /** Options of the app. */
 export interface AppOptions {
@@ -25,7 +26,7 @@ export interface AppOptions {
 /** Builds the edge app on a runtime. */
 export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   const metrics = makeMetrics()
-  const docs: ReadonlyArray<RouteDoc> = [...opsDocs, ...authDocs, ...tradingDocs, ...marketDocs, ...orderbookDocs]
+  const docs: ReadonlyArray<RouteDoc> = [...opsDocs, ...authDocs, ...tradingDocs, ...marketDocs, ...orderbookDocs, ...feedDocs]
   const app = new Hono()
   app.use(metrics.middleware)
   app.use(
@@ -41,6 +42,7 @@ export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   // Before marketRoutes: its `/market/*` catch-all would take `/market/<symbol>/orderbook`.
   app.route("/", orderbookRoutes(runtime))
   app.route("/", marketRoutes(runtime))
+  app.route("/", feedRoutes())
   app.route("/", docsRoutes(docs))
   app.notFound((c) => respondProblem(c, new HttpProblem({ status: 404, title: "Not found", detail: `no route for ${c.req.method} ${c.req.path}` })))
   app.onError((_error, c) => respondProblem(c, new HttpProblem({ status: 500, title: "Internal error" })))
