@@ -48,7 +48,14 @@ export const liveExchange = (ws: FeedGatewayOptions = {}) =>
     /** The book as GET /market/:symbol/orderbook shows it. */
     const orderbook = (depth = 500) => http<RestBook>("GET", `/market/${encodeURIComponent(symbol)}/orderbook?depth=${depth}`).pipe(Effect.map((a) => a.body))
 
-    return { server, base, wsUrl: `ws://127.0.0.1:${server.port}/ws`, run, symbol, http, trader, orderbook }
+    /** Another edge on the same cluster, with its own feed reader (as a second edge process would have). */
+    const anotherEdge = (options: FeedGatewayOptions = {}) =>
+      Effect.map(serveEdge({ port: 0, host: "127.0.0.1", ws: options }).pipe(Effect.provide(context), Effect.orDie), (other) => ({
+        server: other,
+        wsUrl: `ws://127.0.0.1:${other.port}/ws`
+      }))
+
+    return { server, base, wsUrl: `ws://127.0.0.1:${server.port}/ws`, run, symbol, http, trader, orderbook, anotherEdge }
   })
 
 /** One level on the wire. */

@@ -71,6 +71,21 @@ describe("/ws orderbook channel", () => {
     })
   )
 
+  it.scopedLive("clients of two edges rebuild the same book, each edge reading the feed itself", () =>
+    Effect.gen(function* () {
+      const exchange = yield* liveExchange()
+      const other = yield* exchange.anotherEdge()
+      const users = yield* traders(exchange)
+      const clients = [yield* connect(exchange.wsUrl), yield* connect(other.wsUrl)]
+      for (const client of clients) client.send({ op: "subscribe", channel: "orderbook", symbol: exchange.symbol })
+      yield* orderBurst(exchange, users, seededRandom(23), 60)
+      yield* bookQuiet(exchange, users)
+      for (const client of clients) yield* assertSameBook(exchange, client)
+      assert.strictEqual(exchange.server.feeds.stats().streams, 1)
+      assert.strictEqual(other.server.feeds.stats().streams, 1)
+    })
+  )
+
   it.scopedLive("a resume from a seq the stream no longer holds gets an explicit error and a fresh snapshot", () =>
     Effect.gen(function* () {
       const exchange = yield* liveExchange()

@@ -36,6 +36,30 @@ describe("/ws protocol", () => {
     })
   )
 
+  it.scopedLive("after an unsubscribe no more events arrive and the edge stops reading the stream", () =>
+    Effect.gen(function* () {
+      const exchange = yield* liveExchange()
+      const user = yield* exchange.trader("zanele@example.com")
+      const client = yield* connect(exchange.wsUrl)
+      client.send({ op: "subscribe", channel: "trades", symbol: exchange.symbol })
+      yield* client.next((e) => e.event === "subscribed", "the subscription")
+      assert.strictEqual(exchange.server.feeds.stats().streams, 1)
+      client.send({ op: "unsubscribe", channel: "trades", symbol: exchange.symbol })
+      yield* client.next((e) => e.event === "unsubscribed", "the unsubscription")
+      assert.strictEqual(exchange.server.feeds.stats().streams, 0)
+      // A second socket still watches the trades: once it has the print, the hub has fanned it out.
+      const watcher = yield* connect(exchange.wsUrl)
+      watcher.send({ op: "subscribe", channel: "trades", symbol: exchange.symbol })
+      yield* watcher.next((e) => e.event === "subscribed", "the watcher's subscription")
+      const placed = yield* exchange.http("POST", "/order", { symbol: exchange.symbol, side: "BUY", type: "MARKET", quantity: 1 }, user.token)
+      assert.strictEqual(placed.status, 201)
+      yield* watcher.next((e) => e.event === "order:matched", "the print on the watcher")
+      client.send({ op: "ping" })
+      yield* client.next((e) => e.event === "pong", "the pong")
+      assert.isFalse(client.events.some((e) => e.event === "order:matched"))
+    })
+  )
+
   it.scopedLive("an upgrade with a bad token is refused with 401, and other paths with 404", () =>
     Effect.gen(function* () {
       const { wsUrl } = yield* liveExchange()
