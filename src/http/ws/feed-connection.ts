@@ -55,8 +55,13 @@ export class FeedConnection {
 
   /** Sends one event; false when the socket is closed. Cuts a slow consumer off. */
   send(payload: Payload): boolean {
+    return this.sendText(JSON.stringify(payload))
+  }
+
+  /** Sends one serialised event, as `send`. */
+  sendText(text: string): boolean {
     if (this.closed || this.ws.readyState !== WebSocket.OPEN) return false
-    this.ws.send(JSON.stringify(payload))
+    this.ws.send(text)
     if (this.ws.bufferedAmount > this.deps.limits.maxBufferedBytes) {
       this.cutOff(SLOW_CONSUMER_CLOSE, `slow consumer: more than ${this.deps.limits.maxBufferedBytes} bytes unread`)
       this.deps.onSlowConsumer()
@@ -153,6 +158,7 @@ export class FeedConnection {
       if (this.closed) return
       const sink = {
         send: (payload: Payload) => this.send(payload),
+        sendText: (text: string) => this.sendText(text),
         overflow: (reason: string) => this.cutOff(1013, reason)
       }
       const subscription = new FeedSubscription(spec, sink, this.deps.hub, this.deps.runtime)

@@ -29,9 +29,14 @@ export interface SubscriptionSpec {
   readonly snapshot?: Effect.Effect<Snapshot, unknown, EdgeServices>
 }
 
+/** Wire text of an entry per channel (null: the channel does not carry it), shared by sockets. */
+const wireCache = new WeakMap<FeedEntry, Map<string, string | null>>()
+
 /** Where a subscription sends: false when the socket is gone. */
 export interface SubscriptionSink {
   readonly send: (message: Payload) => boolean
+  /** Sends an already serialised message. */
+  readonly sendText: (text: string) => boolean
   /** The subscription cannot keep up (its sync buffer overflowed): the socket should go. */
   readonly overflow: (reason: string) => void
 }
@@ -157,7 +162,17 @@ export class FeedSubscription {
 
   private emit(entry: FeedEntry): void {
     this.lastSeq = entry.seq
-    const payload = this.spec.present(entry.event)
-    if (payload !== undefined) this.send({ ...payload, seq: entry.seq })
+    if (this.state === "closed") return
+    // Every socket on this channel gets the same text: present and serialise each entry once.
+    const channelKey = `${this.spec.channel}:${this.spec.symbol ?? ""}`
+    let texts = wireCache.get(entry)
+    if (texts === undefined) wireCache.set(entry, (texts = new Map()))
+    let text = texts.get(channelKey)
+    if (text === undefined) {
+      const payload = this.spec.present(entry.event)
+      text = payload === undefined ? null : JSON.stringify({ ...payload, seq: entry.seq, channel: this.spec.channel, ...(this.spec.symbol !== undefined ? { symbol: this.spec.symbol } : {}) })
+      texts.set(channelKey, text)
+    }
+    if (text !== null) this.sink.sendText(text)
   }
 }
