@@ -43,7 +43,7 @@ const database = Layer.unwrapEffect(
 const edge = Layer.scopedDiscard(
   Effect.gen(function* () {
     const options = yield* EdgeConfig
-    const port = yield* serveEdge(options)
+    const { port } = yield* serveEdge(options)
     yield* Console.log(`viralfx edge listening on http://${options.host}:${port} (API docs at /docs)`)
   })
 )

@@ -10,7 +10,11 @@ export const EdgeConfig = Config.all({
   port: Config.port("PORT").pipe(Config.withDefault(3000)),
   host: Config.string("HOST").pipe(Config.withDefault("127.0.0.1")),
   corsOrigins: Config.array(Config.string(), "VIRALFX_CORS_ORIGINS").pipe(Config.withDefault([] as Array<string>)),
-  maxBodyBytes: Config.integer("VIRALFX_MAX_BODY_BYTES").pipe(Config.withDefault(64 * 1024))
+  maxBodyBytes: Config.integer("VIRALFX_MAX_BODY_BYTES").pipe(Config.withDefault(64 * 1024)),
+  ws: Config.all({
+    heartbeatMs: Config.integer("VIRALFX_WS_HEARTBEAT_MS").pipe(Config.validate({ message: "must be at least 100", validation: (n) => n >= 100 }), Config.withDefault(15_000)),
+    maxBufferedBytes: Config.integer("VIRALFX_WS_MAX_BUFFERED_BYTES").pipe(Config.validate({ message: "must be at least 1024", validation: (n) => n >= 1024 }), Config.withDefault(1024 * 1024))
+  })
 })
 
 /** Database settings: a PostgreSQL URL, or the embedded PGlite under the data folder. */

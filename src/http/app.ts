@@ -11,7 +11,9 @@ import { authDocs, authRoutes } from "./routes/auth.js"
 import { docsRoutes } from "./routes/docs.js"
 import { marketDocs, marketRoutes } from "./routes/markets.js"
 import { opsDocs, opsRoutes } from "./routes/ops.js"
+import { orderbookDocs, orderbookRoutes } from "./routes/orderbook.js"
 import { tradingDocs, tradingRoutes } from "./routes/trading.js"
+import { feedDocs, feedRoutes } from "./ws/feed-route.js"
 
 /** Options of the app. */
 export interface AppOptions {
@@ -24,7 +26,7 @@ export interface AppOptions {
 /** Builds the edge app on a runtime. */
 export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   const metrics = makeMetrics()
-  const docs: ReadonlyArray<RouteDoc> = [...opsDocs, ...authDocs, ...tradingDocs, ...marketDocs]
+  const docs: ReadonlyArray<RouteDoc> = [...opsDocs, ...authDocs, ...tradingDocs, ...marketDocs, ...orderbookDocs, ...feedDocs]
   const app = new Hono()
   app.use(metrics.middleware)
   app.use(
@@ -37,7 +39,10 @@ export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   app.route("/", opsRoutes(runtime, metrics))
   app.route("/", authRoutes(runtime))
   app.route("/", tradingRoutes(runtime))
+  // Before marketRoutes: its `/market/*` catch-all would take `/market/<symbol>/orderbook`.
+  app.route("/", orderbookRoutes(runtime))
   app.route("/", marketRoutes(runtime))
+  app.route("/", feedRoutes())
   app.route("/", docsRoutes(docs))
   app.notFound((c) => respondProblem(c, new HttpProblem({ status: 404, title: "Not found", detail: `no route for ${c.req.method} ${c.req.path}` })))
   app.onError((_error, c) => respondProblem(c, new HttpProblem({ status: 500, title: "Internal error" })))

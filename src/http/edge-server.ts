@@ -1,16 +1,28 @@
-// Serves the edge app over HTTP as a scoped resource: listening while the scope is open.
+// Serves the edge app over HTTP as a scoped resource: listening while the scope is open, with
+// the `/ws` feed gateway on the same server.
 import { serve } from "@hono/node-server"
+import type { Server } from "node:http"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { makeApp, type AppOptions } from "./app.js"
 import type { EdgeServices } from "./edge-runtime.js"
+import { attachFeedGateway, type FeedGateway, type FeedGatewayOptions } from "./ws/feed-gateway.js"
 
 /** Where the edge listens, and the app's options. */
 export interface EdgeOptions extends AppOptions {
   readonly port: number
   readonly host: string
+  /** Settings of the `/ws` gateway. */
+  readonly ws?: FeedGatewayOptions
 }
 
-/** Starts the HTTP server for the life of the scope; answers the bound port. */
+/** A running edge. */
+export interface EdgeServer {
+  /** The bound port (the asked one, or the ephemeral one for port 0). */
+  readonly port: number
+  readonly feeds: FeedGateway
+}
+
+/** Starts the HTTP server (and `/ws`) for the life of the scope. */
 export const serveEdge = (options: EdgeOptions) =>
   Effect.gen(function* () {
     const services = yield* Effect.context<EdgeServices>()
@@ -25,7 +37,8 @@ export const serveEdge = (options: EdgeOptions) =>
       }),
       (s) => Effect.async<void>((resume) => void s.close(() => resume(Effect.void)))
     )
+    // Released before the server: sockets are closed first, so `close` is not held open by them.
+    const feeds = yield* attachFeedGateway(server as Server, runtime, options.ws)
     const address = server.address()
-    return typeof address === "object" && address !== null ? address.port : options.port
+    return { port: typeof address === "object" && address !== null ? address.port : options.port, feeds } satisfies EdgeServer
   })
-

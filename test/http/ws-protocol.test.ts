@@ -1,0 +1,72 @@
+import { assert, describe, it } from "@effect/vitest"
+import { Effect } from "effect"
+import { connect, upgradeStatus } from "./feed-client.js"
+import { liveExchange } from "./live-edge.js"
+
+describe("/ws protocol", () => {
+  it.scopedLive("malformed frames get error events and the socket stays usable", () =>
+    Effect.gen(function* () {
+      const { wsUrl, symbol } = yield* liveExchange()
+      const client = yield* connect(wsUrl)
+      const frames: Array<[unknown, string]> = [
+        ["not json", "BAD_MESSAGE"],
+        [{ op: "explode" }, "BAD_MESSAGE"],
+        [{ op: "subscribe" }, "BAD_MESSAGE"],
+        [{ op: "subscribe", channel: "orderbook", symbol, fromSeq: -3 }, "BAD_MESSAGE"],
+        [{ op: "subscribe", channel: "orderbook", symbol, extra: 1 }, "BAD_MESSAGE"],
+        [{ op: "subscribe", channel: "orderbook" }, "BAD_SUBSCRIPTION"],
+        [{ op: "subscribe", channel: "trades", symbol: "VIRAL/SA_NOPE_001" }, "UNKNOWN_SYMBOL"],
+        [[1, 2, 3], "BAD_MESSAGE"]
+      ]
+      for (const [frame, code] of frames) {
+        const from = client.events.length
+        client.send(frame)
+        const error = yield* client.next((e) => e.event === "error", `the error for ${JSON.stringify(frame)}`, from)
+        assert.strictEqual(error.code, code, JSON.stringify(frame))
+      }
+      const from = client.events.length
+      client.ws.send(Buffer.from([1, 2, 3]), { binary: true })
+      assert.strictEqual((yield* client.next((e) => e.event === "error", "the binary frame's error", from)).code, "BAD_MESSAGE")
+      client.send({ op: "ping" })
+      yield* client.next((e) => e.event === "pong", "the pong")
+      client.send({ op: "subscribe", channel: "orderbook", symbol })
+      const snapshot = yield* client.next((e) => e.event === "order:book", "the snapshot")
+      assert.strictEqual(snapshot.type, "snapshot")
+      assert.isUndefined(client.closed)
+    })
+  )
+
+  it.scopedLive("after an unsubscribe no more events arrive and the edge stops reading the stream", () =>
+    Effect.gen(function* () {
+      const exchange = yield* liveExchange()
+      const user = yield* exchange.trader("zanele@example.com")
+      const client = yield* connect(exchange.wsUrl)
+      client.send({ op: "subscribe", channel: "trades", symbol: exchange.symbol })
+      yield* client.next((e) => e.event === "subscribed", "the subscription")
+      assert.strictEqual(exchange.server.feeds.stats().streams, 1)
+      client.send({ op: "unsubscribe", channel: "trades", symbol: exchange.symbol })
+      yield* client.next((e) => e.event === "unsubscribed", "the unsubscription")
+      assert.strictEqual(exchange.server.feeds.stats().streams, 0)
+      // A second socket still watches the trades: once it has the print, the hub has fanned it out.
+      const watcher = yield* connect(exchange.wsUrl)
+      watcher.send({ op: "subscribe", channel: "trades", symbol: exchange.symbol })
+      yield* watcher.next((e) => e.event === "subscribed", "the watcher's subscription")
+      const placed = yield* exchange.http("POST", "/order", { symbol: exchange.symbol, side: "BUY", type: "MARKET", quantity: 1 }, user.token)
+      assert.strictEqual(placed.status, 201)
+      yield* watcher.next((e) => e.event === "order:matched", "the print on the watcher")
+      client.send({ op: "ping" })
+      yield* client.next((e) => e.event === "pong", "the pong")
+      assert.isFalse(client.events.some((e) => e.event === "order:matched"))
+    })
+  )
+
+  it.scopedLive("an upgrade with a bad token is refused with 401, and other paths with 404", () =>
+    Effect.gen(function* () {
+      const { wsUrl } = yield* liveExchange()
+      assert.strictEqual(yield* upgradeStatus(wsUrl, { Authorization: "Bearer nope" }), 401)
+      assert.strictEqual(yield* upgradeStatus(`${wsUrl}?token=nope`), 401)
+      assert.strictEqual(yield* upgradeStatus(wsUrl.replace("/ws", "/elsewhere")), 404)
+      assert.strictEqual(yield* upgradeStatus(wsUrl), 101)
+    })
+  )
+})
