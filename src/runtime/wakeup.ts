@@ -16,24 +16,37 @@ export class Wakeup {
     }
   }
 
+  /**
+   * Calls `wake` once at the next signal (at once if one is pending); answers a function that
+   * withdraws it. Lets a caller race a signal against its own promise without forking fibers.
+   */
+  onSignal(wake: () => void): () => void {
+    if (this.pending) {
+      this.pending = false
+      wake()
+      return () => {}
+    }
+    this.waiter = wake
+    return () => {
+      if (this.waiter === wake) this.waiter = undefined
+    }
+  }
+
   /** Waits for a signal or `ms` milliseconds, whichever comes first. */
   wait(ms: number): Effect.Effect<void> {
     return Effect.async<void>((resume) => {
-      if (this.pending) {
-        this.pending = false
-        return resume(Effect.void)
-      }
+      let withdraw = () => {}
       const timer = setTimeout(() => {
-        this.waiter = undefined
+        withdraw()
         resume(Effect.void)
       }, Math.max(0, ms))
-      this.waiter = () => {
+      withdraw = this.onSignal(() => {
         clearTimeout(timer)
         resume(Effect.void)
-      }
+      })
       return Effect.sync(() => {
         clearTimeout(timer)
-        this.waiter = undefined
+        withdraw()
       })
     })
   }
