@@ -11,6 +11,7 @@ import { authDocs, authRoutes } from "./routes/auth.js"
 import { docsRoutes } from "./routes/docs.js"
 import { marketDocs, marketRoutes } from "./routes/markets.js"
 import { opsDocs, opsRoutes } from "./routes/ops.js"
+import { portfolioDocs, portfolioRoutes } from "./routes/portfolio.js"
 import { tradingDocs, tradingRoutes } from "./routes/trading.js"
 
 /** Options of the app. */
@@ -24,7 +25,7 @@ export interface AppOptions {
 /** Builds the edge app on a runtime. */
 export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   const metrics = makeMetrics()
-  const docs: ReadonlyArray<RouteDoc> = [...opsDocs, ...authDocs, ...tradingDocs, ...marketDocs]
+  const docs: ReadonlyArray<RouteDoc> = [...opsDocs, ...authDocs, ...tradingDocs, ...portfolioDocs, ...marketDocs]
   const app = new Hono()
   app.use(metrics.middleware)
   app.use(
@@ -37,6 +38,7 @@ export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   app.route("/", opsRoutes(runtime, metrics))
   app.route("/", authRoutes(runtime))
   app.route("/", tradingRoutes(runtime))
+  app.route("/", portfolioRoutes(runtime))
   app.route("/", marketRoutes(runtime))
   app.route("/", docsRoutes(docs))
   app.notFound((c) => respondProblem(c, new HttpProblem({ status: 404, title: "Not found", detail: `no route for ${c.req.method} ${c.req.path}` })))

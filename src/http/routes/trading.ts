@@ -3,17 +3,16 @@
 import { Effect, Option, Schema } from "effect"
 import { Hono, type Context } from "hono"
 import { Wallet, CancelOrder, GetOrder, GetOrders, GetWallet, PlaceOrder, Credit } from "../../actors/wallet/protocol.js"
-import { Book, GetBook } from "../../actors/book/protocol.js"
 import { GetMarket, Listing, LISTING_KEY } from "../../actors/listing/protocol.js"
 import { ActorClient } from "../../runtime/actor-client.js"
 import { AskTimeout } from "../../runtime/errors.js"
 import { formatCents, MoneyInput, PriceInput, QuantityInput } from "../../domain/money.js"
-import { GetPrice, Pricing } from "../../actors/pricing/protocol.js"
 import { presentOrder, presentWallet } from "../presenters.js"
 import { OrderStatus, OrderType, Side, TimeInForce } from "../../domain/order.js"
 import type { RouteDoc } from "../api-docs.js"
 import { authenticate, requireRole } from "../auth/tokens.js"
 import { decodeBody } from "../decode.js"
+import { marketPrice } from "../market-price.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
 import { HttpProblem } from "../problem.js"
 import { runHandler } from "../run.js"
@@ -48,16 +47,6 @@ export const tradingDocs: ReadonlyArray<RouteDoc> = [
 
 const user = (c: Context) => Effect.flatMap(authenticate(c.req.header("Authorization")), (p) => requireRole(p, "user"))
 
-/** The reference price of MARKET and STOP collars: the last trade, else the index price. */
-const referencePrice = (symbol: string) =>
-  Effect.gen(function* () {
-    const client = yield* ActorClient
-    const book = yield* client.ask(Book.ref(symbol), new GetBook({ depth: 1 }))
-    if (book.lastPrice > 0) return book.lastPrice
-    const index = yield* client.ask(Pricing.ref(symbol), new GetPrice())
-    return index.indexPrice > 0 ? index.indexPrice : undefined
-  }).pipe(Effect.option, Effect.map(Option.getOrUndefined))
-
 const placeOrder = (c: Context) =>
   Effect.gen(function* () {
     const principal = yield* user(c)
@@ -69,7 +58,7 @@ const placeOrder = (c: Context) =>
     if (type === undefined) return yield* new HttpProblem({ status: 400, title: "Invalid request", errors: [{ path: "type", message: "is missing" }] })
     const client = yield* ActorClient
     const market = yield* client.ask(Listing.ref(LISTING_KEY), new GetMarket({ symbol: body.symbol }))
-    const reference = type === "MARKET" || type === "STOP" ? yield* referencePrice(body.symbol) : undefined
+    const reference = type === "MARKET" || type === "STOP" ? Option.getOrUndefined(yield* marketPrice(body.symbol)) : undefined
     const order = new PlaceOrder({
       symbol: market.symbol,
       side: body.side,
