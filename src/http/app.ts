@@ -7,6 +7,7 @@ import type { RouteDoc } from "./api-docs.js"
 import type { EdgeRuntime } from "./edge-runtime.js"
 import { makeMetrics } from "./metrics.js"
 import { HttpProblem, respondProblem } from "./problem.js"
+import { adminMarketDocs, adminMarketRoutes } from "./routes/admin-markets.js"
 import { authDocs, authRoutes } from "./routes/auth.js"
 import { docsRoutes } from "./routes/docs.js"
 import { marketDocs, marketRoutes } from "./routes/markets.js"
@@ -25,7 +26,7 @@ export interface AppOptions {
 /** Builds the edge app on a runtime. */
 export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   const metrics = makeMetrics()
-  const docs: ReadonlyArray<RouteDoc> = [...opsDocs, ...authDocs, ...tradingDocs, ...portfolioDocs, ...marketDocs]
+  const docs: ReadonlyArray<RouteDoc> = [...opsDocs, ...authDocs, ...tradingDocs, ...portfolioDocs, ...marketDocs, ...adminMarketDocs]
   const app = new Hono()
   app.use(metrics.middleware)
   app.use(
@@ -39,6 +40,7 @@ export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   app.route("/", authRoutes(runtime))
   app.route("/", tradingRoutes(runtime))
   app.route("/", portfolioRoutes(runtime))
+  app.route("/", adminMarketRoutes(runtime))
   app.route("/", marketRoutes(runtime))
   app.route("/", docsRoutes(docs))
   app.notFound((c) => respondProblem(c, new HttpProblem({ status: 404, title: "Not found", detail: `no route for ${c.req.method} ${c.req.path}` })))

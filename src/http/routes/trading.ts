@@ -37,7 +37,7 @@ export const CreditRequest = Schema.Struct({ currency: Schema.Literal("ZAR", "US
 
 /** Operations of this sub-app, for the OpenAPI document. */
 export const tradingDocs: ReadonlyArray<RouteDoc> = [
-  { method: "post", path: "/order", tag: "orders", summary: "Place an order (alias POST /orders)", auth: "user", body: OrderRequest, responses: { 201: "the order as placed", 202: "accepted, still in flight: poll GET /order/:id", 400: "invalid order", 401: "no token", 404: "unknown symbol", 422: "refused (funds, units, terms)" } },
+  { method: "post", path: "/order", tag: "orders", summary: "Place an order (alias POST /orders)", auth: "user", body: OrderRequest, responses: { 201: "the order as placed", 202: "accepted, still in flight: poll GET /order/:id", 400: "invalid order", 401: "no token", 404: "unknown symbol", 409: "market halted", 422: "refused (funds, units, terms)" } },
   { method: "get", path: "/order/:id", tag: "orders", summary: "One of your orders", auth: "user", responses: { 200: "the order", 404: "no such order" } },
   { method: "delete", path: "/order/:id", tag: "orders", summary: "Cancel one of your orders", auth: "user", responses: { 202: "cancel requested (the book's answer releases funds)", 404: "no such order", 422: "not open" } },
   { method: "get", path: "/orders", tag: "orders", summary: "Your open and recent orders (?status=)", auth: "user", responses: { 200: "orders", 400: "bad status" } },
@@ -58,6 +58,9 @@ const placeOrder = (c: Context) =>
     if (type === undefined) return yield* new HttpProblem({ status: 400, title: "Invalid request", errors: [{ path: "type", message: "is missing" }] })
     const client = yield* ActorClient
     const market = yield* client.ask(Listing.ref(LISTING_KEY), new GetMarket({ symbol: body.symbol }))
+    // The book refuses it too (an order already on its way when the halt lands), but only after
+    // the wallet accepted it; refusing here gives the client a clear answer and changes nothing.
+    if (market.halted) return yield* new HttpProblem({ status: 409, title: "Market halted", detail: `${market.symbol} is halted; orders are refused until it resumes` })
     const reference = type === "MARKET" || type === "STOP" ? Option.getOrUndefined(yield* marketPrice(body.symbol)) : undefined
     const order = new PlaceOrder({
       symbol: market.symbol,
