@@ -8,6 +8,7 @@ import type { EdgeRuntime } from "./edge-runtime.js"
 import { makeMetrics } from "./metrics.js"
 import { HttpProblem, respondProblem } from "./problem.js"
 import { adminMarketDocs, adminMarketRoutes } from "./routes/admin-markets.js"
+import { apiKeyDocs, apiKeyRoutes } from "./routes/api-keys.js"
 import { authDocs, authRoutes } from "./routes/auth.js"
 import { docsRoutes } from "./routes/docs.js"
 import { marketDocs, marketRoutes } from "./routes/markets.js"
@@ -26,7 +27,7 @@ export interface AppOptions {
 /** Builds the edge app on a runtime. */
 export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   const metrics = makeMetrics()
-  const docs: ReadonlyArray<RouteDoc> = [...opsDocs, ...authDocs, ...tradingDocs, ...portfolioDocs, ...marketDocs, ...adminMarketDocs]
+  const docs: ReadonlyArray<RouteDoc> = [...opsDocs, ...authDocs, ...apiKeyDocs, ...tradingDocs, ...portfolioDocs, ...marketDocs, ...adminMarketDocs]
   const app = new Hono()
   app.use(metrics.middleware)
   app.use(
@@ -38,6 +39,7 @@ export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) app.use(cors({ origin: [...options.corsOrigins] }))
   app.route("/", opsRoutes(runtime, metrics))
   app.route("/", authRoutes(runtime))
+  app.route("/", apiKeyRoutes(runtime))
   app.route("/", tradingRoutes(runtime))
   app.route("/", portfolioRoutes(runtime))
   app.route("/", adminMarketRoutes(runtime))

@@ -5,7 +5,7 @@ import { Hono, type Context } from "hono"
 import { Listing, LISTING_KEY, SetHalted } from "../../actors/listing/protocol.js"
 import { ActorClient } from "../../runtime/actor-client.js"
 import type { RouteDoc } from "../api-docs.js"
-import { authenticate, requireRole } from "../auth/tokens.js"
+import { authenticateRequest, requireRole } from "../auth/tokens.js"
 import { decodeBody } from "../decode.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
 import { HttpProblem } from "../problem.js"
@@ -24,7 +24,7 @@ const PATH = /^\/admin\/markets\/(.+)\/(halt|resume)$/
 
 const setHalted = (c: Context) =>
   Effect.gen(function* () {
-    yield* requireRole(yield* authenticate(c.req.header("Authorization")), "operator")
+    yield* requireRole(yield* authenticateRequest(c), "operator")
     const match = PATH.exec(c.req.path)
     if (match === null) return yield* new HttpProblem({ status: 404, title: "Not found", detail: `no route for POST ${c.req.path}` })
     const symbol = decodeURIComponent(match[1]!)

@@ -9,7 +9,7 @@ import { GetPrice, Pricing, Signal } from "../../actors/pricing/protocol.js"
 import { formatCents } from "../../domain/money.js"
 import { ActorClient } from "../../runtime/actor-client.js"
 import type { RouteDoc } from "../api-docs.js"
-import { authenticate, requireRole } from "../auth/tokens.js"
+import { authenticateRequest, requireRole } from "../auth/tokens.js"
 import { decodeBody } from "../decode.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
 import { runHandler } from "../run.js"
@@ -93,7 +93,7 @@ export const marketRoutes = (runtime: EdgeRuntime) =>
         runtime,
         c,
         Effect.gen(function* () {
-          yield* requireRole(yield* authenticate(c.req.header("Authorization")), "ml-service", "operator")
+          yield* requireRole(yield* authenticateRequest(c), "ml-service", "operator")
           const signal = yield* decodeBody(c, SignalRequest)
           const client = yield* ActorClient
           const listed = yield* client.ask(Listing.ref(LISTING_KEY), new ListTrend({ topic: signal.topic, ...(signal.category ? { category: signal.category } : {}) }))

@@ -6,7 +6,7 @@ import { GetOrders, GetWallet, Wallet, type WalletView } from "../../actors/wall
 import { formatCents } from "../../domain/money.js"
 import { ActorClient } from "../../runtime/actor-client.js"
 import type { RouteDoc } from "../api-docs.js"
-import { authenticate, requireRole } from "../auth/tokens.js"
+import { authenticateRequest, requireRole } from "../auth/tokens.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
 import { marketPrice } from "../market-price.js"
 import { presentOrder } from "../presenters.js"
@@ -74,7 +74,7 @@ export const portfolioRoutes = (runtime: EdgeRuntime) =>
       runtime,
       c,
       Effect.gen(function* () {
-        const principal = yield* requireRole(yield* authenticate(c.req.header("Authorization")), "user")
+        const principal = yield* requireRole(yield* authenticateRequest(c), "user")
         const client = yield* ActorClient
         const wallet = Wallet.ref(principal.userId)
         const [view, orders] = yield* Effect.all([client.ask(wallet, new GetWallet()), client.ask(wallet, new GetOrders({}))], { concurrency: 2 })

@@ -10,7 +10,7 @@ import { formatCents, MoneyInput, PriceInput, QuantityInput } from "../../domain
 import { presentOrder, presentWallet } from "../presenters.js"
 import { OrderStatus, OrderType, Side, TimeInForce } from "../../domain/order.js"
 import type { RouteDoc } from "../api-docs.js"
-import { authenticate, requireRole } from "../auth/tokens.js"
+import { authenticateRequest, requireRole } from "../auth/tokens.js"
 import { decodeBody } from "../decode.js"
 import { marketPrice } from "../market-price.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
@@ -45,7 +45,7 @@ export const tradingDocs: ReadonlyArray<RouteDoc> = [
   { method: "post", path: "/admin/wallets/:userId/credit", tag: "admin", summary: "Credit a wallet (idempotent with Idempotency-Key)", auth: "operator", body: CreditRequest, responses: { 200: "new available balance", 403: "not an operator", 422: "refused" } }
 ]
 
-const user = (c: Context) => Effect.flatMap(authenticate(c.req.header("Authorization")), (p) => requireRole(p, "user"))
+const user = (c: Context) => Effect.flatMap(authenticateRequest(c), (p) => requireRole(p, "user"))
 
 const placeOrder = (c: Context) =>
   Effect.gen(function* () {
@@ -142,7 +142,7 @@ export const tradingRoutes = (runtime: EdgeRuntime) =>
         runtime,
         c,
         Effect.gen(function* () {
-          yield* requireRole(yield* authenticate(c.req.header("Authorization")), "operator")
+          yield* requireRole(yield* authenticateRequest(c), "operator")
           const body = yield* decodeBody(c, CreditRequest)
           const reference = c.req.header("Idempotency-Key") ?? `credit-${crypto.randomUUID()}`
           const client = yield* ActorClient
