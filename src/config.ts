@@ -10,7 +10,11 @@ export const EdgeConfig = Config.all({
   port: Config.port("PORT").pipe(Config.withDefault(3000)),
   host: Config.string("HOST").pipe(Config.withDefault("127.0.0.1")),
   corsOrigins: Config.array(Config.string(), "VIRALFX_CORS_ORIGINS").pipe(Config.withDefault([] as Array<string>)),
-  maxBodyBytes: Config.integer("VIRALFX_MAX_BODY_BYTES").pipe(Config.withDefault(64 * 1024))
+  maxBodyBytes: Config.integer("VIRALFX_MAX_BODY_BYTES").pipe(Config.withDefault(64 * 1024)),
+  rateLimitPerUser: Config.integer("VIRALFX_RATE_LIMIT_USER").pipe(Config.validate({ message: "must be 0 or more", validation: (n) => n >= 0 }), Config.withDefault(6000)),
+  rateLimitPerIp: Config.integer("VIRALFX_RATE_LIMIT_IP").pipe(Config.validate({ message: "must be 0 or more", validation: (n) => n >= 0 }), Config.withDefault(300_000)),
+  rateLimitWindowMs: Config.integer("VIRALFX_RATE_LIMIT_WINDOW_MS").pipe(Config.validate({ message: "must be at least 1000", validation: (n) => n >= 1000 }), Config.withDefault(60_000)),
+  trustProxy: Config.boolean("VIRALFX_TRUST_PROXY").pipe(Config.withDefault(false))
 })
 
 /** Database settings: a PostgreSQL URL, or the embedded PGlite under the data folder. */

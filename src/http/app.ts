@@ -7,6 +7,7 @@ import type { RouteDoc } from "./api-docs.js"
 import type { EdgeRuntime } from "./edge-runtime.js"
 import { makeMetrics } from "./metrics.js"
 import { HttpProblem, respondProblem } from "./problem.js"
+import { rateLimit } from "./rate-limit.js"
 import { adminMarketDocs, adminMarketRoutes } from "./routes/admin-markets.js"
 import { apiKeyDocs, apiKeyRoutes } from "./routes/api-keys.js"
 import { authDocs, authRoutes } from "./routes/auth.js"
@@ -22,6 +23,14 @@ export interface AppOptions {
   readonly corsOrigins?: ReadonlyArray<string>
   /** Largest request body in bytes. */
   readonly maxBodyBytes?: number
+  /** Requests per window of one user; 0 or unset: unlimited. */
+  readonly rateLimitPerUser?: number
+  /** Requests per window from one client address; 0 or unset: unlimited. */
+  readonly rateLimitPerIp?: number
+  /** The rate-limit window (default 60 s). */
+  readonly rateLimitWindowMs?: number
+  /** Client address from X-Forwarded-For (behind a proxy you run). */
+  readonly trustProxy?: boolean
 }
 
 /** Builds the edge app on a runtime. */
@@ -37,6 +46,16 @@ export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
     })
   )
   if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) app.use(cors({ origin: [...options.corsOrigins] }))
+  if ((options.rateLimitPerUser ?? 0) > 0 || (options.rateLimitPerIp ?? 0) > 0) {
+    app.use(
+      rateLimit(runtime, {
+        perUser: options.rateLimitPerUser ?? 0,
+        perIp: options.rateLimitPerIp ?? 0,
+        windowMs: options.rateLimitWindowMs ?? 60_000,
+        trustProxy: options.trustProxy ?? false
+      })
+    )
+  }
   app.route("/", opsRoutes(runtime, metrics))
   app.route("/", authRoutes(runtime))
   app.route("/", apiKeyRoutes(runtime))

@@ -62,8 +62,15 @@ export const authenticate = (header: string | undefined, apiKey?: string) =>
     return { userId: verified.payload.sub, role: role as Role } satisfies Principal
   })
 
-/** The principal of a request, from its Authorization or X-API-Key header. */
-export const authenticateRequest = (c: Context) => authenticate(c.req.header("Authorization"), c.req.header("X-API-Key"))
+/**
+ * The principal of a request, from its Authorization or X-API-Key header; a user's request is
+ * charged to their rate-limit window (a 429 past it).
+ */
+export const authenticateRequest = (c: Context) =>
+  Effect.tap(authenticate(c.req.header("Authorization"), c.req.header("X-API-Key")), (principal) => {
+    const limiter = c.get("rateLimiter")
+    return limiter !== undefined && principal.role === "user" ? limiter.charge("user", principal.userId) : Effect.void
+  })
 
 /** Fails with 403 unless the principal has one of `roles`. */
 export const requireRole = (principal: Principal, ...roles: ReadonlyArray<Role>) =>
