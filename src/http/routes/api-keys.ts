@@ -8,6 +8,7 @@ import { mintApiKey } from "../auth/api-key-secret.js"
 import { authenticateRequest, requireRole } from "../auth/tokens.js"
 import { jsonBody } from "../decode.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
+import { idempotent } from "../idempotency.js"
 import { HttpProblem } from "../problem.js"
 import { runHandler } from "../run.js"
 
@@ -30,6 +31,11 @@ const present = (key: ApiKey) => ({
   revokedAt: key.revokedAt?.toISOString() ?? null
 })
 
+const withoutSecret = (body: string) => {
+  const parsed = JSON.parse(body) as Record<string, unknown>
+  return JSON.stringify("secret" in parsed ? { ...parsed, secret: null } : parsed)
+}
+
 const user = (c: Context) => Effect.flatMap(authenticateRequest(c), (p) => requireRole(p, "user"))
 
 /** The body, where an empty one means `{}` (a client may POST nothing). */
@@ -49,14 +55,22 @@ export const apiKeyRoutes = (runtime: EdgeRuntime) =>
       runHandler(
         runtime,
         c,
-        Effect.gen(function* () {
-          const principal = yield* user(c)
-          const body = yield* optionalBody(c)
-          const minted = mintApiKey()
-          const key = yield* createApiKey({ keyId: minted.keyId, userId: principal.userId, prefix: minted.prefix, label: body.label ?? "", keyHash: minted.keyHash })
-          const { lastUsedAt: _used, revokedAt: _revoked, ...shown } = present(key)
-          return c.json({ ...shown, secret: minted.secret }, 201)
-        })
+        Effect.flatMap(user(c), (principal) =>
+          idempotent(
+            c,
+            principal.userId,
+            Effect.gen(function* () {
+              const body = yield* optionalBody(c)
+              const minted = mintApiKey()
+              const key = yield* createApiKey({ keyId: minted.keyId, userId: principal.userId, prefix: minted.prefix, label: body.label ?? "", keyHash: minted.keyHash })
+              const { lastUsedAt: _used, revokedAt: _revoked, ...shown } = present(key)
+              return c.json({ ...shown, secret: minted.secret }, 201)
+            }),
+            // The secret is shown once and never stored: a repeat names the key it created, with
+            // `secret: null` (revoke it and create another if the first answer was lost).
+            { redact: withoutSecret }
+          )
+        )
       )
     )
     .get("/auth/api-keys", (c) =>

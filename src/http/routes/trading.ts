@@ -10,10 +10,12 @@ import { formatCents, MoneyInput, PriceInput, QuantityInput } from "../../domain
 import { presentOrder, presentWallet } from "../presenters.js"
 import { OrderStatus, OrderType, Side, TimeInForce } from "../../domain/order.js"
 import type { RouteDoc } from "../api-docs.js"
+import type { Principal } from "../auth/principal.js"
 import { authenticateRequest, requireRole } from "../auth/tokens.js"
 import { decodeBody } from "../decode.js"
 import { marketPrice } from "../market-price.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
+import { idempotent } from "../idempotency.js"
 import { HttpProblem } from "../problem.js"
 import { runHandler } from "../run.js"
 
@@ -47,9 +49,10 @@ export const tradingDocs: ReadonlyArray<RouteDoc> = [
 
 const user = (c: Context) => Effect.flatMap(authenticateRequest(c), (p) => requireRole(p, "user"))
 
-const placeOrder = (c: Context) =>
+const placeOrder = (c: Context) => Effect.flatMap(user(c), (principal) => idempotent(c, principal.userId, placeOrderOf(c, principal)))
+
+const placeOrderOf = (c: Context, principal: Principal) =>
   Effect.gen(function* () {
-    const principal = yield* user(c)
     const body = yield* decodeBody(c, OrderRequest)
     if (body.type !== undefined && body.orderType !== undefined && body.type !== body.orderType) {
       return yield* new HttpProblem({ status: 400, title: "Invalid request", errors: [{ path: "orderType", message: "differs from type; send one of them" }] })
@@ -142,12 +145,20 @@ export const tradingRoutes = (runtime: EdgeRuntime) =>
         runtime,
         c,
         Effect.gen(function* () {
-          yield* requireRole(yield* authenticateRequest(c), "operator")
-          const body = yield* decodeBody(c, CreditRequest)
-          const reference = c.req.header("Idempotency-Key") ?? `credit-${crypto.randomUUID()}`
-          const client = yield* ActorClient
-          const credited = yield* client.ask(Wallet.ref(c.req.param("userId")), new Credit({ currency: body.currency, amount: body.amount, reference }))
-          return c.json({ currency: body.currency, available: formatCents(credited.available), duplicate: credited.duplicate })
+          const principal = yield* requireRole(yield* authenticateRequest(c), "operator")
+          // The key is also the deposit's reference in the wallet, which keeps it for good: a repeat
+          // after the edge forgot the response still credits once.
+          return yield* idempotent(
+            c,
+            principal.userId,
+            Effect.gen(function* () {
+              const body = yield* decodeBody(c, CreditRequest)
+              const reference = c.req.header("Idempotency-Key") ?? `credit-${crypto.randomUUID()}`
+              const client = yield* ActorClient
+              const credited = yield* client.ask(Wallet.ref(c.req.param("userId")), new Credit({ currency: body.currency, amount: body.amount, reference }))
+              return c.json({ currency: body.currency, available: formatCents(credited.available), duplicate: credited.duplicate })
+            })
+          )
         })
       )
     )
