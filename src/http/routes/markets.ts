@@ -23,7 +23,7 @@ export const SignalRequest = Schema.Struct({
   velocity: Schema.optional(Schema.Number.pipe(Schema.between(-1000, 1000))),
   volume: Schema.optional(Schema.NonNegative),
   engagementRate: Schema.optional(Schema.Number.pipe(Schema.between(0, 1))),
-  observedAt: Schema.optional(Schema.DateFromString)
+  observedAt: Schema.optional(Schema.Date)
 })
 
 /** Operations of this sub-app, for the OpenAPI document. */
