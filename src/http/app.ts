@@ -5,6 +5,7 @@ import { bodyLimit } from "hono/body-limit"
 import { cors } from "hono/cors"
 import type { RouteDoc } from "./api-docs.js"
 import type { EdgeRuntime } from "./edge-runtime.js"
+import { makeMarketCache } from "./market-cache.js"
 import { makeMetrics } from "./metrics.js"
 import { HttpProblem, respondProblem } from "./problem.js"
 import { rateLimit } from "./rate-limit.js"
@@ -36,6 +37,7 @@ export interface AppOptions {
 /** Builds the edge app on a runtime. */
 export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   const metrics = makeMetrics()
+  const markets = makeMarketCache()
   const docs: ReadonlyArray<RouteDoc> = [...opsDocs, ...authDocs, ...apiKeyDocs, ...tradingDocs, ...portfolioDocs, ...marketDocs, ...adminMarketDocs]
   const app = new Hono()
   app.use(metrics.middleware)
@@ -59,9 +61,9 @@ export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   app.route("/", opsRoutes(runtime, metrics))
   app.route("/", authRoutes(runtime))
   app.route("/", apiKeyRoutes(runtime))
-  app.route("/", tradingRoutes(runtime))
+  app.route("/", tradingRoutes(runtime, markets))
   app.route("/", portfolioRoutes(runtime))
-  app.route("/", adminMarketRoutes(runtime))
+  app.route("/", adminMarketRoutes(runtime, markets))
   app.route("/", marketRoutes(runtime))
   app.route("/", docsRoutes(docs))
   app.notFound((c) => respondProblem(c, new HttpProblem({ status: 404, title: "Not found", detail: `no route for ${c.req.method} ${c.req.path}` })))

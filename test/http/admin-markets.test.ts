@@ -1,9 +1,10 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
-import { Listing, LISTING_KEY, ListTrend } from "../../src/actors/listing/protocol.js"
+import { Listing, LISTING_KEY, ListTrend, SetHalted } from "../../src/actors/listing/protocol.js"
 import type { EdgeRuntime } from "../../src/http/edge-runtime.js"
 import { ActorClient } from "../../src/runtime/actor-client.js"
 import { ADMIN_TOKEN, call, json, SIGNAL_TOKEN, testEdge, testExchangeServices } from "./test-edge.js"
+import { eventually } from "../support/eventually.js"
 import { as, bodyOf, getJson, registerUser } from "./test-users.js"
 
 const listMarket = (runtime: EdgeRuntime) =>
@@ -67,6 +68,27 @@ describe("halting and resuming a market", () => {
       assert.strictEqual((yield* call(app, `/admin/markets/${encodeURIComponent(symbol)}/halt`, operator(json("POST", {})))).status, 400)
       assert.strictEqual((yield* call(app, `/admin/markets/${encodeURIComponent(symbol)}/pause`, operator(json("POST", {})))).status, 404)
       assert.strictEqual((yield* getJson<{ halted: boolean }>(app, `/market/${symbol}`)).halted, false)
+    })
+  )
+
+  it.scopedLive("an order that reaches the book after a halt from another edge ends REJECTED with its funds released", () =>
+    Effect.gen(function* () {
+      const { app, runtime } = yield* testEdge({}, testExchangeServices())
+      const symbol = yield* listMarket(runtime)
+      const user = yield* registerUser(app, "trader@example.com", "100.00")
+      // This edge has seen the market trading (and keeps it for up to a second)...
+      assert.strictEqual((yield* call(app, "/order", as(user.token, json("POST", restingBid(symbol))))).status, 201)
+      // ...when another edge halts it, straight through the listing actor.
+      yield* Effect.promise(() => runtime.runPromise(Effect.flatMap(ActorClient, (client) => client.ask(Listing.ref(LISTING_KEY), new SetHalted({ symbol, halted: true, reason: "elsewhere" })))))
+      const placed = yield* call(app, "/order", as(user.token, json("POST", restingBid(symbol))))
+      if (placed.status === 409) return // the cached entry had already expired: refused at the edge, as above
+      assert.strictEqual(placed.status, 201)
+      const { orderId } = yield* bodyOf<{ orderId: string }>(placed)
+      const order = yield* eventually(getJson<{ status: string; reason: string }>(app, `/order/${orderId}`, user.token), (o) => o.status !== "PENDING", "the book's answer")
+      assert.deepStrictEqual([order.status, order.reason], ["REJECTED", "HALTED"])
+      // Only the first bid (1.00 plus its fee, 0.01) stays locked.
+      const wallet = yield* eventually(getJson<{ balances: { ZAR: { available: string; locked: string } } }>(app, "/wallet", user.token), (w) => w.balances.ZAR.locked === "1.01", "the release")
+      assert.deepStrictEqual(wallet.balances.ZAR, { available: "98.99", locked: "1.01" })
     })
   )
 })

@@ -8,6 +8,7 @@ import type { RouteDoc } from "../api-docs.js"
 import { authenticateRequest, requireRole } from "../auth/tokens.js"
 import { decodeBody } from "../decode.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
+import type { MarketCache } from "../market-cache.js"
 import { HttpProblem } from "../problem.js"
 import { runHandler } from "../run.js"
 
@@ -22,7 +23,7 @@ export const adminMarketDocs: ReadonlyArray<RouteDoc> = [
 
 const PATH = /^\/admin\/markets\/(.+)\/(halt|resume)$/
 
-const setHalted = (c: Context) =>
+const setHalted = (c: Context, markets: MarketCache) =>
   Effect.gen(function* () {
     yield* requireRole(yield* authenticateRequest(c), "operator")
     const match = PATH.exec(c.req.path)
@@ -32,8 +33,10 @@ const setHalted = (c: Context) =>
     const reason = halted ? (yield* decodeBody(c, HaltRequest)).reason : undefined
     const client = yield* ActorClient
     const market = yield* client.ask(Listing.ref(LISTING_KEY), new SetHalted({ symbol, halted, ...(reason !== undefined ? { reason } : {}) }))
+    markets.forget(symbol)
+    markets.forget(market.symbol)
     return c.json({ symbol: market.symbol, halted: market.halted, ...(reason !== undefined ? { reason } : {}) })
   })
 
 /** `/admin/markets/:symbol/halt|resume` (the symbol may carry its raw slash). */
-export const adminMarketRoutes = (runtime: EdgeRuntime) => new Hono().post("/admin/markets/*", (c) => runHandler(runtime, c, setHalted(c)))
+export const adminMarketRoutes = (runtime: EdgeRuntime, markets: MarketCache) => new Hono().post("/admin/markets/*", (c) => runHandler(runtime, c, setHalted(c, markets)))

@@ -3,7 +3,6 @@
 import { Effect, Option, Schema } from "effect"
 import { Hono, type Context } from "hono"
 import { Wallet, CancelOrder, GetOrder, GetOrders, GetWallet, PlaceOrder, Credit } from "../../actors/wallet/protocol.js"
-import { GetMarket, Listing, LISTING_KEY } from "../../actors/listing/protocol.js"
 import { ActorClient } from "../../runtime/actor-client.js"
 import { AskTimeout } from "../../runtime/errors.js"
 import { formatCents, MoneyInput, PriceInput, QuantityInput } from "../../domain/money.js"
@@ -13,6 +12,7 @@ import type { RouteDoc } from "../api-docs.js"
 import type { Principal } from "../auth/principal.js"
 import { authenticateRequest, requireRole } from "../auth/tokens.js"
 import { decodeBody } from "../decode.js"
+import type { MarketCache } from "../market-cache.js"
 import { marketPrice } from "../market-price.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
 import { idempotent } from "../idempotency.js"
@@ -49,9 +49,9 @@ export const tradingDocs: ReadonlyArray<RouteDoc> = [
 
 const user = (c: Context) => Effect.flatMap(authenticateRequest(c), (p) => requireRole(p, "user"))
 
-const placeOrder = (c: Context) => Effect.flatMap(user(c), (principal) => idempotent(c, principal.userId, placeOrderOf(c, principal)))
+const placeOrder = (c: Context, markets: MarketCache) => Effect.flatMap(user(c), (principal) => idempotent(c, principal.userId, placeOrderOf(c, principal, markets)))
 
-const placeOrderOf = (c: Context, principal: Principal) =>
+const placeOrderOf = (c: Context, principal: Principal, markets: MarketCache) =>
   Effect.gen(function* () {
     const body = yield* decodeBody(c, OrderRequest)
     if (body.type !== undefined && body.orderType !== undefined && body.type !== body.orderType) {
@@ -60,7 +60,7 @@ const placeOrderOf = (c: Context, principal: Principal) =>
     const type = body.type ?? body.orderType
     if (type === undefined) return yield* new HttpProblem({ status: 400, title: "Invalid request", errors: [{ path: "type", message: "is missing" }] })
     const client = yield* ActorClient
-    const market = yield* client.ask(Listing.ref(LISTING_KEY), new GetMarket({ symbol: body.symbol }))
+    const market = yield* markets.get(body.symbol)
     // The book refuses it too (an order already on its way when the halt lands), but only after
     // the wallet accepted it; refusing here gives the client a clear answer and changes nothing.
     if (market.halted) return yield* new HttpProblem({ status: 409, title: "Market halted", detail: `${market.symbol} is halted; orders are refused until it resumes` })
@@ -88,10 +88,10 @@ const placeOrderOf = (c: Context, principal: Principal) =>
   })
 
 /** The trading sub-app. */
-export const tradingRoutes = (runtime: EdgeRuntime) =>
+export const tradingRoutes = (runtime: EdgeRuntime, markets: MarketCache) =>
   new Hono()
-    .post("/order", (c) => runHandler(runtime, c, placeOrder(c)))
-    .post("/orders", (c) => runHandler(runtime, c, placeOrder(c)))
+    .post("/order", (c) => runHandler(runtime, c, placeOrder(c, markets)))
+    .post("/orders", (c) => runHandler(runtime, c, placeOrder(c, markets)))
     .get("/order/:id", (c) =>
       runHandler(
         runtime,
