@@ -14,7 +14,11 @@ export const EdgeConfig = Config.all({
   ws: Config.all({
     heartbeatMs: Config.integer("VIRALFX_WS_HEARTBEAT_MS").pipe(Config.validate({ message: "must be at least 100", validation: (n) => n >= 100 }), Config.withDefault(15_000)),
     maxBufferedBytes: Config.integer("VIRALFX_WS_MAX_BUFFERED_BYTES").pipe(Config.validate({ message: "must be at least 1024", validation: (n) => n >= 1024 }), Config.withDefault(1024 * 1024))
-  })
+  }),
+  rateLimitPerUser: Config.integer("VIRALFX_RATE_LIMIT_USER").pipe(Config.validate({ message: "must be 0 or more", validation: (n) => n >= 0 }), Config.withDefault(6000)),
+  rateLimitPerIp: Config.integer("VIRALFX_RATE_LIMIT_IP").pipe(Config.validate({ message: "must be 0 or more", validation: (n) => n >= 0 }), Config.withDefault(300_000)),
+  rateLimitWindowMs: Config.integer("VIRALFX_RATE_LIMIT_WINDOW_MS").pipe(Config.validate({ message: "must be at least 1000", validation: (n) => n >= 1000 }), Config.withDefault(60_000)),
+  trustProxy: Config.boolean("VIRALFX_TRUST_PROXY").pipe(Config.withDefault(false))
 })
 
 /** Database settings: a PostgreSQL URL, or the embedded PGlite under the data folder. */

@@ -5,13 +5,18 @@ import { bodyLimit } from "hono/body-limit"
 import { cors } from "hono/cors"
 import type { RouteDoc } from "./api-docs.js"
 import type { EdgeRuntime } from "./edge-runtime.js"
+import { makeMarketCache } from "./market-cache.js"
 import { makeMetrics } from "./metrics.js"
 import { HttpProblem, respondProblem } from "./problem.js"
+import { rateLimit } from "./rate-limit.js"
+import { adminMarketDocs, adminMarketRoutes } from "./routes/admin-markets.js"
+import { apiKeyDocs, apiKeyRoutes } from "./routes/api-keys.js"
 import { authDocs, authRoutes } from "./routes/auth.js"
 import { docsRoutes } from "./routes/docs.js"
 import { marketDocs, marketRoutes } from "./routes/markets.js"
 import { opsDocs, opsRoutes } from "./routes/ops.js"
 import { orderbookDocs, orderbookRoutes } from "./routes/orderbook.js"
+import { portfolioDocs, portfolioRoutes } from "./routes/portfolio.js"
 import { tradingDocs, tradingRoutes } from "./routes/trading.js"
 import { feedDocs, feedRoutes } from "./ws/feed-route.js"
 
@@ -21,12 +26,23 @@ export interface AppOptions {
   readonly corsOrigins?: ReadonlyArray<string>
   /** Largest request body in bytes. */
   readonly maxBodyBytes?: number
+  /** Requests per window of one user; 0 or unset: unlimited. */
+  readonly rateLimitPerUser?: number
+  /** Requests per window from one client address; 0 or unset: unlimited. */
+  readonly rateLimitPerIp?: number
+  /** The rate-limit window (default 60 s). */
+  readonly rateLimitWindowMs?: number
+  /** Client address from X-Forwarded-For (behind a proxy you run). */
+  readonly trustProxy?: boolean
 }
 
 /** Builds the edge app on a runtime. */
 export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   const metrics = makeMetrics()
-  const docs: ReadonlyArray<RouteDoc> = [...opsDocs, ...authDocs, ...tradingDocs, ...marketDocs, ...orderbookDocs, ...feedDocs]
+  const markets = makeMarketCache()
+  const docs: ReadonlyArray<RouteDoc> = [
+    ...opsDocs, ...authDocs, ...apiKeyDocs, ...tradingDocs, ...portfolioDocs, ...marketDocs, ...orderbookDocs, ...adminMarketDocs, ...feedDocs
+  ]
   const app = new Hono()
   app.use(metrics.middleware)
   app.use(
@@ -36,9 +52,22 @@ export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
     })
   )
   if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) app.use(cors({ origin: [...options.corsOrigins] }))
+  if ((options.rateLimitPerUser ?? 0) > 0 || (options.rateLimitPerIp ?? 0) > 0) {
+    app.use(
+      rateLimit(runtime, {
+        perUser: options.rateLimitPerUser ?? 0,
+        perIp: options.rateLimitPerIp ?? 0,
+        windowMs: options.rateLimitWindowMs ?? 60_000,
+        trustProxy: options.trustProxy ?? false
+      })
+    )
+  }
   app.route("/", opsRoutes(runtime, metrics))
   app.route("/", authRoutes(runtime))
-  app.route("/", tradingRoutes(runtime))
+  app.route("/", apiKeyRoutes(runtime))
+  app.route("/", tradingRoutes(runtime, markets))
+  app.route("/", portfolioRoutes(runtime))
+  app.route("/", adminMarketRoutes(runtime, markets))
   // Before marketRoutes: its `/market/*` catch-all would take `/market/<symbol>/orderbook`.
   app.route("/", orderbookRoutes(runtime))
   app.route("/", marketRoutes(runtime))

@@ -55,16 +55,19 @@ export const toProblem = (error: unknown): HttpProblem => {
   return new HttpProblem({ status, title: status === 404 ? "Not found" : known.title, ...(detail ? { detail } : {}) })
 }
 
-/** Writes a problem document. */
-export const respondProblem = (c: Context, problem: HttpProblem): Response => {
-  const body = {
+/** The problem document's JSON. */
+export const problemBody = (problem: HttpProblem): string =>
+  JSON.stringify({
     type: `https://viralfx.dev/problems/${problem.status}`,
     title: problem.title,
     status: problem.status,
     ...(problem.detail !== undefined ? { detail: problem.detail } : {}),
     ...(problem.errors !== undefined ? { errors: problem.errors } : {})
-  }
+  })
+
+/** Writes a problem document. */
+export const respondProblem = (c: Context, problem: HttpProblem): Response => {
   for (const [name, value] of Object.entries(problem.headers ?? {})) c.header(name, value)
   c.header("Content-Type", "application/problem+json")
-  return c.body(JSON.stringify(body), problem.status)
+  return c.body(problemBody(problem), problem.status)
 }

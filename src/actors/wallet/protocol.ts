@@ -89,7 +89,12 @@ export const WalletView = Schema.Struct({
   /** Fees paid, per currency (the wallet's fee sub-account). */
   fees: Schema.Record({ key: Schema.String, value: Schema.Number }),
   openOrders: Schema.Number,
-  accounts: Schema.Record({ key: Schema.String, value: Schema.Number })
+  accounts: Schema.Record({ key: Schema.String, value: Schema.Number }),
+  /** The last postings touching this wallet, newest last (bounded; see wallet-state LIMITS). */
+  journal: Schema.Array(Schema.Struct({
+    id: Schema.String,
+    entries: Schema.Array(Schema.Struct({ account: Schema.String, currency: Schema.String, amount: Schema.Number }))
+  }))
 })
 export type WalletView = typeof WalletView.Type
 

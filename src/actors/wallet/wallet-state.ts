@@ -170,5 +170,5 @@ export const walletView = (s: WalletState): WalletView => {
       const cost = s.costs[symbol] ?? 0
       return { symbol, available: b.available, locked: b.locked, cost, avgPrice: averagePrice(cost, b.available + b.locked) }
     })
-  return { owner: s.owner, balances, positions, fees, openOrders: Object.keys(s.orders).length, accounts: { ...s.accounts } }
+  return { owner: s.owner, balances, positions, fees, openOrders: Object.keys(s.orders).length, accounts: { ...s.accounts }, journal: [...s.journal] }
 }

@@ -1,8 +1,12 @@
-// JWTs (HS256, via jose) for users, and the bootstrap tokens for operators and ML services.
-import { Effect } from "effect"
+// JWTs (HS256, via jose) for users, API keys for bots, and the bootstrap tokens for operators and
+// ML services.
+import { Effect, Option } from "effect"
+import type { Context } from "hono"
 import { jwtVerify, SignJWT } from "jose"
 import { timingSafeEqual } from "node:crypto"
+import { findLiveApiKey } from "../../storage/repos/api-keys.js"
 import { HttpProblem } from "../problem.js"
+import { API_KEY_PREFIX, hashApiKey } from "./api-key-secret.js"
 import { AuthConfig, type Principal, type Role } from "./principal.js"
 
 const ISSUER = "viralfx"
@@ -28,14 +32,27 @@ const unauthorized = (detail: string) =>
 const sameSecret = (given: string, expected: string | undefined) =>
   expected !== undefined && expected.length > 0 && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected))
 
-/** The principal of an `Authorization: Bearer` header, or a 401. */
-export const authenticate = (header: string | undefined) =>
+/** The user of a live API key (acting with the role user), or a 401: unknown and revoked keys alike. */
+const apiKeyPrincipal = (secret: string) =>
+  Effect.gen(function* () {
+    const key = yield* findLiveApiKey(hashApiKey(secret))
+    if (Option.isNone(key)) return yield* unauthorized("the API key is unknown or revoked")
+    return { userId: key.value.userId, role: "user" } satisfies Principal
+  })
+
+/**
+ * The principal of an `Authorization: Bearer` header (a JWT, an API key or a bootstrap token) or,
+ * without one, of an `X-API-Key` header; else a 401.
+ */
+export const authenticate = (header: string | undefined, apiKey?: string) =>
   Effect.gen(function* () {
     const auth = yield* AuthConfig
     const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1]
-    if (token === undefined) return yield* unauthorized("send Authorization: Bearer <token>")
+    if (token === undefined && header === undefined && apiKey !== undefined) return yield* apiKeyPrincipal(apiKey.trim())
+    if (token === undefined) return yield* unauthorized("send Authorization: Bearer <token> or X-API-Key: <key>")
     if (sameSecret(token, auth.adminToken)) return { userId: "operator", role: "operator" } satisfies Principal
     if (sameSecret(token, auth.signalToken)) return { userId: "ml-service", role: "ml-service" } satisfies Principal
+    if (token.startsWith(API_KEY_PREFIX)) return yield* apiKeyPrincipal(token)
     const verified = yield* Effect.tryPromise({
       try: () => jwtVerify(token, auth.jwtSecret, { issuer: ISSUER, algorithms: ["HS256"] }),
       catch: () => unauthorized("the token is invalid or expired")
@@ -43,6 +60,16 @@ export const authenticate = (header: string | undefined) =>
     const role = verified.payload["role"]
     if (typeof verified.payload.sub !== "string" || !ROLES.includes(role as Role)) return yield* unauthorized("the token is invalid")
     return { userId: verified.payload.sub, role: role as Role } satisfies Principal
+  })
+
+/**
+ * The principal of a request, from its Authorization or X-API-Key header; a user's request is
+ * charged to their rate-limit window (a 429 past it).
+ */
+export const authenticateRequest = (c: Context) =>
+  Effect.tap(authenticate(c.req.header("Authorization"), c.req.header("X-API-Key")), (principal) => {
+    const limiter = c.get("rateLimiter")
+    return limiter !== undefined && principal.role === "user" ? limiter.charge("user", principal.userId) : Effect.void
   })
 
 /** Fails with 403 unless the principal has one of `roles`. */

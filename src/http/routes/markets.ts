@@ -9,7 +9,7 @@ import { GetPrice, Pricing, Signal } from "../../actors/pricing/protocol.js"
 import { formatCents } from "../../domain/money.js"
 import { ActorClient } from "../../runtime/actor-client.js"
 import type { RouteDoc } from "../api-docs.js"
-import { authenticate, requireRole } from "../auth/tokens.js"
+import { authenticateRequest, requireRole } from "../auth/tokens.js"
 import { decodeBody } from "../decode.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
 import { runHandler } from "../run.js"
@@ -23,7 +23,7 @@ export const SignalRequest = Schema.Struct({
   velocity: Schema.optional(Schema.Number.pipe(Schema.between(-1000, 1000))),
   volume: Schema.optional(Schema.NonNegative),
   engagementRate: Schema.optional(Schema.Number.pipe(Schema.between(0, 1))),
-  observedAt: Schema.optional(Schema.DateFromString)
+  observedAt: Schema.optional(Schema.Date)
 })
 
 /** Operations of this sub-app, for the OpenAPI document. */
@@ -93,7 +93,7 @@ export const marketRoutes = (runtime: EdgeRuntime) =>
         runtime,
         c,
         Effect.gen(function* () {
-          yield* requireRole(yield* authenticate(c.req.header("Authorization")), "ml-service", "operator")
+          yield* requireRole(yield* authenticateRequest(c), "ml-service", "operator")
           const signal = yield* decodeBody(c, SignalRequest)
           const client = yield* ActorClient
           const listed = yield* client.ask(Listing.ref(LISTING_KEY), new ListTrend({ topic: signal.topic, ...(signal.category ? { category: signal.category } : {}) }))

@@ -7,7 +7,7 @@ import { ActorClient } from "../../runtime/actor-client.js"
 import { readClusterStatus } from "../../runtime/cluster-status.js"
 import { RedisClient } from "../../runtime/redis.js"
 import type { RouteDoc } from "../api-docs.js"
-import { authenticate, requireRole } from "../auth/tokens.js"
+import { authenticateRequest, requireRole } from "../auth/tokens.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
 import type { EdgeMetrics } from "../metrics.js"
 import { runHandler } from "../run.js"
@@ -54,7 +54,7 @@ export const opsRoutes = (runtime: EdgeRuntime, metrics: EdgeMetrics) => {
         runtime,
         c,
         Effect.gen(function* () {
-          yield* requireRole(yield* authenticate(c.req.header("Authorization")), "operator")
+          yield* requireRole(yield* authenticateRequest(c), "operator")
           return c.json(yield* clusterStatus)
         })
       )

@@ -3,18 +3,19 @@
 import { Effect, Option, Schema } from "effect"
 import { Hono, type Context } from "hono"
 import { Wallet, CancelOrder, GetOrder, GetOrders, GetWallet, PlaceOrder, Credit } from "../../actors/wallet/protocol.js"
-import { Book, GetBook } from "../../actors/book/protocol.js"
-import { GetMarket, Listing, LISTING_KEY } from "../../actors/listing/protocol.js"
 import { ActorClient } from "../../runtime/actor-client.js"
 import { AskTimeout } from "../../runtime/errors.js"
 import { formatCents, MoneyInput, PriceInput, QuantityInput } from "../../domain/money.js"
-import { GetPrice, Pricing } from "../../actors/pricing/protocol.js"
 import { presentOrder, presentWallet } from "../presenters.js"
 import { OrderStatus, OrderType, Side, TimeInForce } from "../../domain/order.js"
 import type { RouteDoc } from "../api-docs.js"
-import { authenticate, requireRole } from "../auth/tokens.js"
+import type { Principal } from "../auth/principal.js"
+import { authenticateRequest, requireRole } from "../auth/tokens.js"
 import { decodeBody } from "../decode.js"
+import type { MarketCache } from "../market-cache.js"
+import { marketPrice } from "../market-price.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
+import { idempotent } from "../idempotency.js"
 import { HttpProblem } from "../problem.js"
 import { runHandler } from "../run.js"
 
@@ -38,7 +39,7 @@ export const CreditRequest = Schema.Struct({ currency: Schema.Literal("ZAR", "US
 
 /** Operations of this sub-app, for the OpenAPI document. */
 export const tradingDocs: ReadonlyArray<RouteDoc> = [
-  { method: "post", path: "/order", tag: "orders", summary: "Place an order (alias POST /orders)", auth: "user", body: OrderRequest, responses: { 201: "the order as placed", 202: "accepted, still in flight: poll GET /order/:id", 400: "invalid order", 401: "no token", 404: "unknown symbol", 422: "refused (funds, units, terms)" } },
+  { method: "post", path: "/order", tag: "orders", summary: "Place an order (alias POST /orders)", auth: "user", body: OrderRequest, responses: { 201: "the order as placed", 202: "accepted, still in flight: poll GET /order/:id", 400: "invalid order", 401: "no token", 404: "unknown symbol", 409: "market halted", 422: "refused (funds, units, terms)" } },
   { method: "get", path: "/order/:id", tag: "orders", summary: "One of your orders", auth: "user", responses: { 200: "the order", 404: "no such order" } },
   { method: "delete", path: "/order/:id", tag: "orders", summary: "Cancel one of your orders", auth: "user", responses: { 202: "cancel requested (the book's answer releases funds)", 404: "no such order", 422: "not open" } },
   { method: "get", path: "/orders", tag: "orders", summary: "Your open and recent orders (?status=)", auth: "user", responses: { 200: "orders", 400: "bad status" } },
@@ -46,21 +47,12 @@ export const tradingDocs: ReadonlyArray<RouteDoc> = [
   { method: "post", path: "/admin/wallets/:userId/credit", tag: "admin", summary: "Credit a wallet (idempotent with Idempotency-Key)", auth: "operator", body: CreditRequest, responses: { 200: "new available balance", 403: "not an operator", 422: "refused" } }
 ]
 
-const user = (c: Context) => Effect.flatMap(authenticate(c.req.header("Authorization")), (p) => requireRole(p, "user"))
+const user = (c: Context) => Effect.flatMap(authenticateRequest(c), (p) => requireRole(p, "user"))
 
-/** The reference price of MARKET and STOP collars: the last trade, else the index price. */
-const referencePrice = (symbol: string) =>
-  Effect.gen(function* () {
-    const client = yield* ActorClient
-    const book = yield* client.ask(Book.ref(symbol), new GetBook({ depth: 1 }))
-    if (book.lastPrice > 0) return book.lastPrice
-    const index = yield* client.ask(Pricing.ref(symbol), new GetPrice())
-    return index.indexPrice > 0 ? index.indexPrice : undefined
-  }).pipe(Effect.option, Effect.map(Option.getOrUndefined))
+const placeOrder = (c: Context, markets: MarketCache) => Effect.flatMap(user(c), (principal) => idempotent(c, principal.userId, placeOrderOf(c, principal, markets)))
 
-const placeOrder = (c: Context) =>
+const placeOrderOf = (c: Context, principal: Principal, markets: MarketCache) =>
   Effect.gen(function* () {
-    const principal = yield* user(c)
     const body = yield* decodeBody(c, OrderRequest)
     if (body.type !== undefined && body.orderType !== undefined && body.type !== body.orderType) {
       return yield* new HttpProblem({ status: 400, title: "Invalid request", errors: [{ path: "orderType", message: "differs from type; send one of them" }] })
@@ -68,8 +60,11 @@ const placeOrder = (c: Context) =>
     const type = body.type ?? body.orderType
     if (type === undefined) return yield* new HttpProblem({ status: 400, title: "Invalid request", errors: [{ path: "type", message: "is missing" }] })
     const client = yield* ActorClient
-    const market = yield* client.ask(Listing.ref(LISTING_KEY), new GetMarket({ symbol: body.symbol }))
-    const reference = type === "MARKET" || type === "STOP" ? yield* referencePrice(body.symbol) : undefined
+    const market = yield* markets.get(body.symbol)
+    // The book refuses it too (an order already on its way when the halt lands), but only after
+    // the wallet accepted it; refusing here gives the client a clear answer and changes nothing.
+    if (market.halted) return yield* new HttpProblem({ status: 409, title: "Market halted", detail: `${market.symbol} is halted; orders are refused until it resumes` })
+    const reference = type === "MARKET" || type === "STOP" ? Option.getOrUndefined(yield* marketPrice(body.symbol)) : undefined
     const order = new PlaceOrder({
       symbol: market.symbol,
       side: body.side,
@@ -93,10 +88,10 @@ const placeOrder = (c: Context) =>
   })
 
 /** The trading sub-app. */
-export const tradingRoutes = (runtime: EdgeRuntime) =>
+export const tradingRoutes = (runtime: EdgeRuntime, markets: MarketCache) =>
   new Hono()
-    .post("/order", (c) => runHandler(runtime, c, placeOrder(c)))
-    .post("/orders", (c) => runHandler(runtime, c, placeOrder(c)))
+    .post("/order", (c) => runHandler(runtime, c, placeOrder(c, markets)))
+    .post("/orders", (c) => runHandler(runtime, c, placeOrder(c, markets)))
     .get("/order/:id", (c) =>
       runHandler(
         runtime,
@@ -150,12 +145,20 @@ export const tradingRoutes = (runtime: EdgeRuntime) =>
         runtime,
         c,
         Effect.gen(function* () {
-          yield* requireRole(yield* authenticate(c.req.header("Authorization")), "operator")
-          const body = yield* decodeBody(c, CreditRequest)
-          const reference = c.req.header("Idempotency-Key") ?? `credit-${crypto.randomUUID()}`
-          const client = yield* ActorClient
-          const credited = yield* client.ask(Wallet.ref(c.req.param("userId")), new Credit({ currency: body.currency, amount: body.amount, reference }))
-          return c.json({ currency: body.currency, available: formatCents(credited.available), duplicate: credited.duplicate })
+          const principal = yield* requireRole(yield* authenticateRequest(c), "operator")
+          // The key is also the deposit's reference in the wallet, which keeps it for good: a repeat
+          // after the edge forgot the response still credits once.
+          return yield* idempotent(
+            c,
+            principal.userId,
+            Effect.gen(function* () {
+              const body = yield* decodeBody(c, CreditRequest)
+              const reference = c.req.header("Idempotency-Key") ?? `credit-${crypto.randomUUID()}`
+              const client = yield* ActorClient
+              const credited = yield* client.ask(Wallet.ref(c.req.param("userId")), new Credit({ currency: body.currency, amount: body.amount, reference }))
+              return c.json({ currency: body.currency, available: formatCents(credited.available), duplicate: credited.duplicate })
+            })
+          )
         })
       )
     )

@@ -1,0 +1,86 @@
+// Rate limits per user and per client address, counted in Redis so every edge process shares them:
+// a fixed window that starts with a client's first request (SET NX PX, INCR, PTTL in one MULTI,
+// so the counter and its expiry are born together). Over the limit: 429 with Retry-After.
+import { Effect } from "effect"
+import type { Context, MiddlewareHandler } from "hono"
+import { getConnInfo } from "@hono/node-server/conninfo"
+import { ActorClient } from "../runtime/actor-client.js"
+import { RedisClient } from "../runtime/redis.js"
+import type { EdgeRuntime } from "./edge-runtime.js"
+import { edgeKeys } from "./edge-keys.js"
+import { HttpProblem, respondProblem } from "./problem.js"
+
+/** Limits; 0 turns one off. */
+export interface RateLimitSettings {
+  /** Requests per window of one user (JWT or API key; operators and ML services are not limited). */
+  readonly perUser: number
+  /** Requests per window from one client address. */
+  readonly perIp: number
+  readonly windowMs: number
+  /** Take the client address from the first X-Forwarded-For entry (only behind a proxy you run). */
+  readonly trustProxy: boolean
+}
+
+/** Charges one request to a user's or an address's window. */
+export interface RateLimiter {
+  readonly charge: (scope: "user" | "ip", id: string) => Effect.Effect<void, HttpProblem, ActorClient | RedisClient>
+}
+
+declare module "hono" {
+  interface ContextVariableMap {
+    /** Set by the rate-limit middleware; authentication charges the user's window through it. */
+    rateLimiter?: RateLimiter
+  }
+}
+
+/** Operations probes must always reach. */
+const EXEMPT = new Set(["/healthz", "/readyz", "/metrics"])
+
+/** Counts one request in the window and fails with 429 past `limit`. */
+const makeLimiter = (settings: RateLimitSettings): RateLimiter => ({
+  charge: (scope, id) =>
+    Effect.gen(function* () {
+      const limit = scope === "user" ? settings.perUser : settings.perIp
+      if (limit <= 0) return
+      const redis = yield* RedisClient
+      const key = edgeKeys((yield* ActorClient).keys.prefix).rateLimit(scope, id)
+      const replies = yield* redis
+        .call("rate limit: count", (r) => r.multi().set(key, 0, "PX", settings.windowMs, "NX").incr(key).pttl(key).exec())
+        // Redis down: the request fails on its own further on; a limiter must not turn that into a 429.
+        .pipe(Effect.orElseSucceed(() => null))
+      if (replies === null) return
+      const count = Number(replies[1]?.[1] ?? 0)
+      if (count <= limit) return
+      const retryAfter = Math.max(1, Math.ceil(Number(replies[2]?.[1] ?? settings.windowMs) / 1000))
+      return yield* new HttpProblem({
+        status: 429,
+        title: "Too many requests",
+        detail: `more than ${limit} requests in ${settings.windowMs / 1000} s from this ${scope === "user" ? "user" : "address"}`,
+        headers: { "Retry-After": String(retryAfter) }
+      })
+    })
+})
+
+/** The client's address: the socket's peer, or the first X-Forwarded-For entry behind a trusted proxy. */
+const clientAddress = (c: Context, trustProxy: boolean): string => {
+  const forwarded = trustProxy ? c.req.header("X-Forwarded-For")?.split(",")[0]?.trim() : undefined
+  if (forwarded) return forwarded
+  try {
+    return getConnInfo(c).remote.address ?? "unknown"
+  } catch {
+    // No socket (a request handed to app.request in-process): one shared bucket.
+    return "local"
+  }
+}
+
+/** Middleware: charges the client address, and makes the limiter available to authentication. */
+export const rateLimit = (runtime: EdgeRuntime, settings: RateLimitSettings): MiddlewareHandler => {
+  const limiter = makeLimiter(settings)
+  return async function rateLimitMiddleware(c, next) {
+    if (EXEMPT.has(c.req.path)) return next()
+    c.set("rateLimiter", limiter)
+    const exit = await runtime.runPromiseExit(limiter.charge("ip", clientAddress(c, settings.trustProxy)))
+    if (exit._tag === "Failure" && exit.cause._tag === "Fail") return respondProblem(c, exit.cause.error)
+    return next()
+  }
+}
