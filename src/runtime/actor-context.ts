@@ -20,6 +20,12 @@ export interface ActorRef<M extends Tagged> {
   readonly protocol: Schema.Schema<M, any>
 }
 
+/** Where an ask is answered, kept in an actor's state to answer it from a later message. */
+export interface ReplyHandle {
+  readonly stream: string
+  readonly messageId: string
+}
+
 /** What a deterministic handler may do besides returning the next state. `P` is its protocol. */
 export interface ActorContext<M, P extends Tagged = Tagged> {
   readonly address: Address
@@ -35,6 +41,15 @@ export interface ActorContext<M, P extends Tagged = Tagged> {
   readonly reply: (value: ReplyOf<M>) => void
   /** Answers the asker with a failure; the handler should return the state unchanged. */
   readonly fail: (error: FailureOf<M>) => void
+  /**
+   * Holds this message's answer back: undefined when nobody asked, else a handle to keep in
+   * state and answer with `replyLater` once another message brings the outcome (a wallet
+   * answers an order when the book has said what it did). Best effort, like every reply: a
+   * lost one is the asker's timeout.
+   */
+  readonly deferReply: () => ReplyHandle | undefined
+  /** Answers an earlier deferred ask of `request` (its class) with `value`, after this commit. */
+  readonly replyLater: <R extends Tagged & Schema.WithResult.Any>(handle: ReplyHandle, request: { readonly prototype: R }, value: ReplyOf<R>) => void
   /** Sends a message to another actor, delivered once and in order after this commit. */
   readonly send: <N extends Tagged>(to: ActorRef<N>, message: N) => void
   /** Delivers a message to this actor after `delayMs`, measured from this message's time. */

@@ -2,7 +2,7 @@
 // Plain TypeScript: one message at a time per actor, in inbox order (DESIGN invariant 2);
 // effects are buffered per message so a throwing handler leaves no trace but a dead letter.
 import { Either, Exit, ParseResult, Schema } from "effect"
-import type { ActorContext, ActorRef, Tagged } from "./actor-context.js"
+import type { ActorContext, ActorRef, ReplyHandle, Tagged } from "./actor-context.js"
 import { addressString, InvalidAddress, makeAddress, shardOf, type Address } from "./address.js"
 import type { CommitBatch } from "./commit-batch.js"
 import type { Envelope } from "./envelope.js"
@@ -75,12 +75,14 @@ export const encodeMessage = <M extends Tagged>(protocol: Schema.Schema<M, any>,
 /** Encodes the reply record for a message's outcome. */
 const replyRecord = (envelope: Envelope, message: Tagged | undefined, outcome: Outcome): string => {
   if (outcome._tag === "Failure") return JSON.stringify({ i: envelope.i, f: { reason: outcome.reason, detail: outcome.detail } })
+  if (outcome._tag === "Deferred") throw new Error("a deferred reply has no record yet")
   if (message === undefined || !isRequest(message)) return JSON.stringify({ i: envelope.i })
   const exit = outcome._tag === "Replied" ? Exit.succeed(outcome.value) : Exit.fail(outcome.error)
   return JSON.stringify({ i: envelope.i, e: exitCodec(message).encode(exit) })
 }
 
 type Outcome =
+  | { readonly _tag: "Deferred" }
   | { readonly _tag: "Replied"; readonly value: unknown }
   | { readonly _tag: "Failed"; readonly error: unknown }
   | { readonly _tag: "Failure"; readonly reason: string; readonly detail: string }
@@ -98,6 +100,9 @@ class HandlerContext implements ActorContext<Tagged, Tagged> {
   readonly sends: Array<string> = []
   readonly timers: Array<readonly [number, string]> = []
   readonly feeds: Array<readonly [string, number, string]> = []
+  /** Deferred answers given by this message: [reply stream, record]. */
+  readonly laterReplies: Array<readonly [string, string]> = []
+  private replyStream: string | undefined = undefined
   private instance!: ActorInstance
   private baseId = ""
   private derived = 0
@@ -113,6 +118,7 @@ class HandlerContext implements ActorContext<Tagged, Tagged> {
     this.instance = instance
     this.address = address
     this.messageId = envelope.i
+    this.replyStream = envelope.r
     this.idempotencyKey = envelope.x ?? envelope.i
     this.time = time
     this.baseId = baseId
@@ -122,6 +128,7 @@ class HandlerContext implements ActorContext<Tagged, Tagged> {
     this.sends.length = 0
     this.timers.length = 0
     this.feeds.length = 0
+    this.laterReplies.length = 0
   }
 
   /** Feed sequence numbers after this message (copied on first publish, so a throw leaves none). */
@@ -139,6 +146,16 @@ class HandlerContext implements ActorContext<Tagged, Tagged> {
 
   fail(error: unknown): void {
     this.outcome ??= { _tag: "Failed", error }
+  }
+
+  deferReply(): ReplyHandle | undefined {
+    if (this.replyStream === undefined) return undefined
+    this.outcome ??= { _tag: "Deferred" }
+    return { stream: this.replyStream, messageId: this.messageId }
+  }
+
+  replyLater<R extends Tagged & Schema.WithResult.Any>(handle: ReplyHandle, request: { readonly prototype: R }, value: unknown): void {
+    this.laterReplies.push([handle.stream, JSON.stringify({ i: handle.messageId, e: exitCodec(request.prototype).encode(Exit.succeed(value)) })])
   }
 
   send<N extends Tagged>(to: ActorRef<N>, body: N): void {
@@ -245,7 +262,8 @@ export class ShardActors {
     for (let i = 0; i < ctx.sends.length; i += 2) batch.toOutbox(ctx.sends[i]!, ctx.sends[i + 1]!)
     for (const timer of ctx.timers) batch.timers.push(timer)
     for (const [key, seq, payload] of ctx.feeds) batch.feed(key, seq, payload)
-    if (envelope.r !== undefined) {
+    for (const [stream, record] of ctx.laterReplies) batch.reply(stream, record)
+    if (envelope.r !== undefined && ctx.outcome?._tag !== "Deferred") {
       const outcome = ctx.outcome ?? (isRequest(message) ? { _tag: "Failure" as const, reason: "defect", detail: `handler for ${message._tag} did not reply` } : undefined)
       batch.reply(envelope.r, replyRecord(envelope, message, outcome ?? { _tag: "Replied", value: undefined }))
     }

@@ -37,6 +37,8 @@ const kinds: Record<string, Kind> = {
 /** What one delivered message produced. */
 export interface Outcome {
   readonly replied?: unknown
+  /** The answer was deferred (given later by another message); the asked message's id. */
+  readonly deferred?: string
   readonly failed?: unknown
   readonly defect?: string
 }
@@ -48,6 +50,8 @@ export class InMemoryCluster {
   readonly defects: Array<string> = []
   private readonly queue: Array<readonly [string, string, unknown, string]> = []
   private timers: Array<readonly [number, string, string, unknown, string]> = []
+  /** Deferred answers by the asked message's id. */
+  readonly laterReplies = new Map<string, unknown>()
   private time = 1_000_000
   private counter = 0
 
@@ -113,6 +117,8 @@ export class InMemoryCluster {
       deriveId: (i) => `${id}.${i}`,
       reply: (value) => void (outcome = { replied: value }),
       fail: (error) => void (outcome = { failed: error }),
+      deferReply: () => ((outcome = { deferred: id }), { stream: "in-memory", messageId: id }),
+      replyLater: (handle, _request, value) => void this.laterReplies.set(handle.messageId, value),
       send: (to, m) => sends.push([to.kind, to.key, JSON.parse(JSON.stringify(Schema.encodeSync(to.protocol)(m))), `${id}.s${n++}`]),
       schedule: (delay, m) => timers.push([this.time + delay, kind, key, JSON.parse(JSON.stringify(Schema.encodeSync(k.protocol)(m))), `${id}.t${n++}`]),
       publish: (feed, event) => feeds.push([`${address}:${feed}`, JSON.parse(JSON.stringify(event))]) && 0

@@ -6,7 +6,7 @@ import { Pricing, Signal } from "../../src/actors/pricing/protocol.js"
 import { CancelOrder, Credit, houseKey, PlaceOrder, ReplaceOrder, Wallet } from "../../src/actors/wallet/protocol.js"
 import type { WalletState } from "../../src/actors/wallet/wallet-state.js"
 import { Account, balanceKey } from "../../src/domain/ledger.js"
-import { InMemoryCluster } from "./in-memory-cluster.js"
+import { InMemoryCluster, type Outcome } from "./in-memory-cluster.js"
 import { terms } from "./trading-cluster.js"
 
 const TRADERS = ["ann", "ben", "cat", "dan"]
@@ -37,6 +37,9 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ op: "drain" as const }) }
 )
 
+/** The id of an order the wallet accepted: answered at once (a duplicate) or once the book has it (deferred; the id is the placing message's). */
+const acceptedOrder = (out: Outcome): string | undefined => (out.replied as { orderId: string } | undefined)?.orderId ?? out.deferred
+
 /** Lists the market, funds the traders, applies `ops`, drains. */
 const run = (ops: ReadonlyArray<Op>, roundTrip: boolean): InMemoryCluster => {
   const c = new InMemoryCluster(roundTrip)
@@ -56,7 +59,8 @@ const run = (ops: ReadonlyArray<Op>, roundTrip: boolean): InMemoryCluster => {
           ...(o.type === "LIMIT" && o.tif === "GTD" ? { expiresAt: c.now() + 200 } : {})
         }
         const out = c.ask(Wallet.ref(TRADERS[o.t]!), new PlaceOrder(fields))
-        if (out.replied !== undefined) placed[o.t]!.push((out.replied as { orderId: string }).orderId)
+        const orderId = acceptedOrder(out)
+        if (orderId !== undefined) placed[o.t]!.push(orderId)
         break
       }
       case "cancel": {
@@ -68,7 +72,8 @@ const run = (ops: ReadonlyArray<Op>, roundTrip: boolean): InMemoryCluster => {
         const mine = placed[o.t]!
         if (mine.length === 0) break
         const out = c.ask(Wallet.ref(TRADERS[o.t]!), new ReplaceOrder({ replaces: mine[o.k % mine.length]!, symbol: SYMBOL, side: "BUY", type: "LIMIT", quantity: o.qty, price: o.price, terms }))
-        if (out.replied !== undefined) mine.push((out.replied as { orderId: string }).orderId)
+        const orderId = acceptedOrder(out)
+        if (orderId !== undefined) mine.push(orderId)
         break
       }
       case "signal":

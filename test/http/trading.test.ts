@@ -39,6 +39,24 @@ describe("trading over HTTP", () => {
     })
   )
 
+  it.scopedLive("the reply to POST /order says what the book did: filled, resting, or refused with its reason", () =>
+    Effect.gen(function* () {
+      const { app, symbol, token } = yield* exchange
+      const place = (body: object) =>
+        Effect.flatMap(call(app, "/order", as(token, json("POST", { symbol, ...body }))), (r) =>
+          Effect.promise(async () => ({ status: r.status, body: (await r.json()) as { status: string; reason: string; filled: number; avgPrice: string | null } }))
+        )
+      const filled = yield* place({ side: "BUY", type: "LIMIT", quantity: 5, price: "12.00" })
+      assert.strictEqual(filled.status, 201)
+      assert.include(filled.body, { status: "FILLED", reason: "NONE", filled: 5 })
+      assert.isNotNull(filled.body.avgPrice)
+      const resting = yield* place({ side: "BUY", type: "LIMIT", quantity: 1, price: "1.00" })
+      assert.include(resting.body, { status: "PENDING", filled: 0, avgPrice: null })
+      const refused = yield* place({ side: "BUY", type: "LIMIT", quantity: 1, price: "12.00", postOnly: true })
+      assert.include(refused.body, { status: "REJECTED", reason: "POST_ONLY_WOULD_CROSS", filled: 0 })
+    })
+  )
+
   it.scopedLive("a resting order is cancelled through its wallet and ends CANCELLED", () =>
     Effect.gen(function* () {
       const { app, symbol, token } = yield* exchange

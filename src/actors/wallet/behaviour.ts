@@ -14,7 +14,7 @@ import { MarketMaker, Start } from "../market-maker/protocol.js"
 import { checkTerms, type Refusal } from "./placement.js"
 import { type Credit, houseKey, type WalletMessage, WalletRejected, type Withdraw } from "./protocol.js"
 import { placeLadder } from "./ladder.js"
-import { commitOrder, emitEvent, knownClientOrder, prepareOrder } from "./prepare-order.js"
+import { answerPlacement, commitOrder, emitEvent, knownClientOrder, prepareOrder } from "./prepare-order.js"
 import { available, close, findOrder, journal, locked, orderView, post, walletView, type WalletState } from "./wallet-state.js"
 
 const rejected = (r: Refusal) => new WalletRejected(r)
@@ -204,6 +204,7 @@ export const walletHandlers: Handlers<WalletState, WalletMessage> = {
     o.reason = m.reason
     o.updatedAt = m.time
     o.version++
+    answerPlacement(o, ctx)
     emitEvent(ctx, "order:updated", { order: orderView(o) })
     return s
   },
@@ -219,6 +220,7 @@ export const walletHandlers: Handlers<WalletState, WalletMessage> = {
     o.reason = o.replacedBy !== undefined && m.reason === "USER_CANCELLED" ? "REPLACED" : m.reason
     o.updatedAt = m.time
     o.version++
+    answerPlacement(o, ctx)
     close(s, o)
     journal(s, postings)
     emitEvent(ctx, "order:updated", { order: orderView(o) })

@@ -7,15 +7,22 @@ import { type Posting, reservePosting } from "../../domain/ledger.js"
 import type { ActorContext } from "../../runtime/actor.js"
 import { Book, Submit, trusted } from "../book/protocol.js"
 import { type OrderInput, placeOrder, type Refusal } from "./placement.js"
-import type { PlaceOrder, ReplaceOrder, WalletMessage } from "./protocol.js"
-import { available, findOrder, journal, type OrderRecord, orderView, post, rememberClientOrder, type WalletState } from "./wallet-state.js"
+import { type OrderAccepted, PlaceOrder, type ReplaceOrder, type WalletMessage } from "./protocol.js"
+import { acceptedView, available, findOrder, journal, type OrderRecord, orderView, post, rememberClientOrder, type WalletState } from "./wallet-state.js"
+
+/** Answers the ask that placed `o`, if it still waits: the book has reported the order's outcome. */
+export const answerPlacement = (o: OrderRecord, ctx: ActorContext<unknown, WalletMessage>): void => {
+  if (o.replyTo === undefined) return
+  ctx.replyLater(o.replyTo, PlaceOrder, acceptedView(o, false))
+  delete o.replyTo
+}
 
 /** Publishes one private event on the wallet's `events` feed. */
 export const emitEvent = (ctx: ActorContext<unknown, WalletMessage>, type: string, payload: object): void => {
   ctx.publish("events", { type, time: ctx.time, ...payload })
 }
 
-type Accepted = { orderId: string; status: OrderRecord["status"]; duplicate: boolean; reserved: number; worstPrice: number }
+type Accepted = OrderAccepted
 
 /** A clientOrderId seen before answers its first order (idempotent per user); undefined when new. */
 export const knownClientOrder = (s: WalletState, clientOrderId: string | undefined): Either.Either<Accepted, Refusal> | undefined => {
@@ -24,7 +31,12 @@ export const knownClientOrder = (s: WalletState, clientOrderId: string | undefin
   const knownId = s.clientOrders[clientOrderId]
   if (knownId === undefined) return undefined
   const known = findOrder(s, knownId)
-  return Either.right({ orderId: knownId, status: known?.status ?? "PENDING", duplicate: true, reserved: known?.reserved ?? 0, worstPrice: known?.worstPrice ?? 0 })
+  // An order ended long ago may have left the wallet's memory: its id is still the answer.
+  return Either.right(
+    known === undefined
+      ? { orderId: knownId, status: "PENDING", reason: "NONE", duplicate: true, reserved: 0, worstPrice: 0, filled: 0, avgPrice: 0 }
+      : acceptedView(known, true)
+  )
 }
 
 /** A validated, reserved order not yet applied: the order, the new balances, its posting. */
@@ -77,7 +89,9 @@ export const commitOrder = (s: WalletState, p: Prepared, ctx: ActorContext<Place
   journal(s, [p.posting])
   ctx.send(Book.ref(o.symbol), p.submit)
   emitEvent(ctx, "order:created", { order: orderView(o) })
-  ctx.reply({ orderId: o.orderId, status: "PENDING", duplicate: false, reserved: o.reserved, worstPrice: o.worstPrice })
+  // Answered when the book reports back (answerPlacement), so the asker learns what it did.
+  const asker = ctx.deferReply()
+  if (asker !== undefined) o.replyTo = asker
   return s
 }
 

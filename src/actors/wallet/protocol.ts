@@ -98,15 +98,25 @@ export const WalletView = Schema.Struct({
 })
 export type WalletView = typeof WalletView.Type
 
-/** What PlaceOrder answers: the order id (deterministic: the placing message's id). */
+/**
+ * What PlaceOrder answers once the book has taken the order (the answer waits for it): the order
+ * id (deterministic: the placing message's id), the status the book gave it, and what it filled
+ * on arrival. A repeated clientOrderId is answered at once with the order as it stands.
+ */
 export const OrderAccepted = Schema.Struct({
   orderId: Schema.String,
   status: OrderStatus,
+  /** Why the book ended or refused it; NONE otherwise. */
+  reason: Schema.String,
   /** True when `clientOrderId` was seen before: nothing new was reserved. */
   duplicate: Schema.Boolean,
   reserved: Schema.Number,
-  worstPrice: Schema.Number
+  worstPrice: Schema.Number,
+  /** Units filled so far and their average price in cents (0 when none). */
+  filled: Schema.Number,
+  avgPrice: Schema.Number
 })
+export type OrderAccepted = typeof OrderAccepted.Type
 
 /** Admin deposit, idempotent by `reference`. Amount in minor units (cents). */
 export class Credit extends Schema.TaggedRequest<Credit>()("Credit", {

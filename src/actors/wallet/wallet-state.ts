@@ -5,7 +5,8 @@ import { Either } from "effect"
 import type { FeeAccrual } from "../../domain/fees.js"
 import { Account, applyPosting, balanceKey, type LedgerError, type Posting } from "../../domain/ledger.js"
 import { averagePrice } from "../../domain/book/index.js"
-import type { OrderView, WalletView } from "./protocol.js"
+import type { ReplyHandle } from "../../runtime/actor-context.js"
+import type { OrderAccepted, OrderView, WalletView } from "./protocol.js"
 
 /** An order with its reservation: what is locked for it, what it filled, what fees it paid. */
 export type OrderRecord = {
@@ -21,6 +22,8 @@ export type OrderRecord = {
   cancelRequested: boolean
   /** Set on an order a ReplaceOrder cancelled: its cancel then ends as REPLACED. */
   replacedBy?: string
+  /** The placing ask, answered when the book reports the order's first outcome. */
+  replyTo?: ReplyHandle
 }
 
 /** The state of one wallet. */
@@ -113,6 +116,18 @@ export const findOrder = (s: WalletState, orderId?: string, clientOrderId?: stri
 }
 
 /** The public view of an order (no internal bookkeeping). */
+/** What a placement answers for `o`. */
+export const acceptedView = (o: OrderRecord, duplicate: boolean): OrderAccepted => ({
+  orderId: o.orderId,
+  status: o.status,
+  reason: o.reason,
+  duplicate,
+  reserved: o.reserved,
+  worstPrice: o.worstPrice,
+  filled: o.filled,
+  avgPrice: o.avgPrice
+})
+
 export const orderView = (o: OrderRecord): OrderView => ({
   orderId: o.orderId,
   ...(o.clientOrderId === undefined ? {} : { clientOrderId: o.clientOrderId }),

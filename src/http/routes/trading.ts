@@ -39,7 +39,7 @@ export const CreditRequest = Schema.Struct({ currency: Schema.Literal("ZAR", "US
 
 /** Operations of this sub-app, for the OpenAPI document. */
 export const tradingDocs: ReadonlyArray<RouteDoc> = [
-  { method: "post", path: "/order", tag: "orders", summary: "Place an order (alias POST /orders)", auth: "user", body: OrderRequest, responses: { 201: "the order as placed", 202: "accepted, still in flight: poll GET /order/:id", 400: "invalid order", 401: "no token", 404: "unknown symbol", 409: "market halted", 422: "refused (funds, units, terms)" } },
+  { method: "post", path: "/order", tag: "orders", summary: "Place an order (alias POST /orders)", auth: "user", body: OrderRequest, responses: { 201: "the order as the book took it: status, reason, filled, avgPrice", 202: "accepted, still in flight: poll GET /order/:id", 400: "invalid order", 401: "no token", 404: "unknown symbol", 409: "market halted", 422: "refused (funds, units, terms)" } },
   { method: "get", path: "/order/:id", tag: "orders", summary: "One of your orders", auth: "user", responses: { 200: "the order", 404: "no such order" } },
   { method: "delete", path: "/order/:id", tag: "orders", summary: "Cancel one of your orders", auth: "user", responses: { 202: "cancel requested (the book's answer releases funds)", 404: "no such order", 422: "not open" } },
   { method: "get", path: "/orders", tag: "orders", summary: "Your open and recent orders (?status=)", auth: "user", responses: { 200: "orders", 400: "bad status" } },
@@ -80,7 +80,19 @@ const placeOrderOf = (c: Context, principal: Principal, markets: MarketCache) =>
     })
     return yield* client.ask(Wallet.ref(principal.userId), order).pipe(
       Effect.map((accepted) =>
-        c.json({ orderId: accepted.orderId, status: accepted.status, duplicate: accepted.duplicate, worstPrice: formatCents(accepted.worstPrice) }, 201)
+        // The wallet answers once the book has taken the order: this is what the book did.
+        c.json(
+          {
+            orderId: accepted.orderId,
+            status: accepted.status,
+            reason: accepted.reason,
+            duplicate: accepted.duplicate,
+            worstPrice: formatCents(accepted.worstPrice),
+            filled: accepted.filled,
+            avgPrice: accepted.filled > 0 ? formatCents(accepted.avgPrice) : null
+          },
+          201
+        )
       ),
       // The order is in the wallet's inbox and will be processed: never a lost order.
       Effect.catchIf((e): e is AskTimeout => e instanceof AskTimeout, (e) => Effect.succeed(c.json({ orderId: e.messageId, status: "PENDING" }, 202)))
