@@ -209,6 +209,8 @@ export class ShardActors {
     }
     const kind = this.registry.get(address.kind)
     if (kind === undefined) return this.reject(envelope, entryId, time, batch, "unknown-kind", `no behaviour for actor kind "${address.kind}"`)
+    // Dropped before any decoding: the kind is registered as discarded on this node.
+    if (kind.mode._tag === "discard") return
     const decoded = decoderFor(kind.protocol)(envelope.b)
     if (Either.isLeft(decoded)) {
       return this.reject(envelope, entryId, time, batch, "undecodable", ParseResult.TreeFormatter.formatErrorSync(decoded.left))

@@ -9,7 +9,7 @@ import { RedisClient } from "../../src/runtime/redis.js"
 import { RuntimeConfig } from "../../src/runtime/runtime-config.js"
 import { ShardNode } from "../../src/runtime/shard-node.js"
 import { ActorRegistry } from "../../src/runtime/registry.js"
-import { ActorsLive } from "../../src/actors/index.js"
+import { ActorsWithoutRecordLive } from "../../src/actors/index.js"
 import { migrated, postgresBackend } from "../support/database.js"
 import { freshPrefix, sharedRedisUrl } from "../support/redis-server.js"
 
@@ -27,7 +27,7 @@ export const testEdgeServices = (settings = RuntimeConfig.layer({ redisUrl: Opti
 /** The edge's services plus a node running every actor of the exchange, on one prefix. */
 export const testExchangeServices = () => {
   const settings = RuntimeConfig.layer({ redisUrl: Option.some(sharedRedisUrl), prefix: freshPrefix(), shardCount: 8, leaseTtlMs: 3000 })
-  const node = ShardNode.layer.pipe(Layer.provide(ActorsLive), Layer.provide(ActorRegistry.layer), Layer.provide(Layer.merge(settings, RedisClient.layerUrl(sharedRedisUrl))))
+  const node = ShardNode.layer.pipe(Layer.provide(ActorsWithoutRecordLive), Layer.provide(ActorRegistry.layer), Layer.provide(Layer.merge(settings, RedisClient.layerUrl(sharedRedisUrl))))
   return Layer.merge(testEdgeServices(settings), node)
 }
 

@@ -15,6 +15,7 @@ import { checkTerms, type Refusal } from "./placement.js"
 import { type Credit, houseKey, type WalletMessage, WalletRejected, type Withdraw } from "./protocol.js"
 import { placeLadder } from "./ladder.js"
 import { commitOrder, emitEvent, knownClientOrder, prepareOrder } from "./prepare-order.js"
+import { reportOrder } from "./sink-report.js"
 import { available, close, findOrder, journal, locked, orderView, post, walletView, type WalletState } from "./wallet-state.js"
 
 const rejected = (r: Refusal) => new WalletRejected(r)
@@ -192,6 +193,7 @@ export const walletHandlers: Handlers<WalletState, WalletMessage> = {
     o.status = "PARTIAL"
     o.updatedAt = m.time
     o.version++
+    reportOrder(o)
     journal(s, [posting])
     emitEvent(ctx, "order:matched", { orderId: o.orderId, tradeId: m.tradeId, symbol: m.symbol, side: o.side, role: m.role, price: m.price, qty: m.qty, fee })
     return s
@@ -204,6 +206,7 @@ export const walletHandlers: Handlers<WalletState, WalletMessage> = {
     o.reason = m.reason
     o.updatedAt = m.time
     o.version++
+    reportOrder(o)
     emitEvent(ctx, "order:updated", { order: orderView(o) })
     return s
   },
@@ -219,6 +222,7 @@ export const walletHandlers: Handlers<WalletState, WalletMessage> = {
     o.reason = o.replacedBy !== undefined && m.reason === "USER_CANCELLED" ? "REPLACED" : m.reason
     o.updatedAt = m.time
     o.version++
+    reportOrder(o)
     close(s, o)
     journal(s, postings)
     emitEvent(ctx, "order:updated", { order: orderView(o) })

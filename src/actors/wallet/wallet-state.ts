@@ -6,6 +6,7 @@ import type { FeeAccrual } from "../../domain/fees.js"
 import { Account, applyPosting, balanceKey, type LedgerError, type Posting } from "../../domain/ledger.js"
 import { averagePrice } from "../../domain/book/index.js"
 import type { OrderView, WalletView } from "./protocol.js"
+import { reportPostings } from "./sink-report.js"
 
 /** An order with its reservation: what is locked for it, what it filled, what fees it paid. */
 export type OrderRecord = {
@@ -80,8 +81,9 @@ export const post = (accounts: Record<string, number>, postings: ReadonlyArray<P
   return next
 }
 
-/** Records applied postings in the bounded journal (mutates; call after validation). */
+/** Records applied postings in the bounded journal and the sink's report (mutates; call after validation). */
 export const journal = (s: WalletState, postings: ReadonlyArray<Posting>): void => {
+  reportPostings(postings)
   for (const p of postings) if (p.entries.length > 0) s.journal.push(p)
   if (s.journal.length > LIMITS.journal) s.journal.splice(0, s.journal.length - LIMITS.journal)
 }

@@ -102,7 +102,10 @@ export const marketRoutes = (runtime: EdgeRuntime) =>
             new Signal({
               viralityScore: signal.viralityScore,
               velocityPermille: Math.round((signal.velocity ?? 0) * 1000),
-              sentimentPermille: Math.round(signal.sentiment * 1000)
+              sentimentPermille: Math.round(signal.sentiment * 1000),
+              ...(signal.observedAt === undefined ? {} : { observedAt: signal.observedAt.getTime() }),
+              ...(signal.volume === undefined ? {} : { volume: Math.round(signal.volume) }),
+              ...(signal.engagementRate === undefined ? {} : { engagementRate: signal.engagementRate })
             })
           )
           return c.json({ symbol: listed.symbol, listed: listed.created }, 202)
