@@ -7,8 +7,10 @@ import type { RouteDoc } from "./api-docs.js"
 import type { EdgeRuntime } from "./edge-runtime.js"
 import { makeMetrics } from "./metrics.js"
 import { HttpProblem, respondProblem } from "./problem.js"
+import { analyticsDocs, analyticsRoutes } from "./routes/analytics.js"
 import { authDocs, authRoutes } from "./routes/auth.js"
 import { docsRoutes } from "./routes/docs.js"
+import { historyDocs, historyRoutes } from "./routes/history.js"
 import { marketDocs, marketRoutes } from "./routes/markets.js"
 import { opsDocs, opsRoutes } from "./routes/ops.js"
 import { tradingDocs, tradingRoutes } from "./routes/trading.js"
@@ -24,7 +26,7 @@ export interface AppOptions {
 /** Builds the edge app on a runtime. */
 export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   const metrics = makeMetrics()
-  const docs: ReadonlyArray<RouteDoc> = [...opsDocs, ...authDocs, ...tradingDocs, ...marketDocs]
+  const docs: ReadonlyArray<RouteDoc> = [...opsDocs, ...authDocs, ...tradingDocs, ...marketDocs, ...historyDocs, ...analyticsDocs]
   const app = new Hono()
   app.use(metrics.middleware)
   app.use(
@@ -38,6 +40,8 @@ export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   app.route("/", authRoutes(runtime))
   app.route("/", tradingRoutes(runtime))
   app.route("/", marketRoutes(runtime))
+  app.route("/", historyRoutes(runtime))
+  app.route("/", analyticsRoutes(runtime))
   app.route("/", docsRoutes(docs))
   app.notFound((c) => respondProblem(c, new HttpProblem({ status: 404, title: "Not found", detail: `no route for ${c.req.method} ${c.req.path}` })))
   app.onError((_error, c) => respondProblem(c, new HttpProblem({ status: 500, title: "Internal error" })))

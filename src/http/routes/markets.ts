@@ -13,6 +13,7 @@ import { authenticate, requireRole } from "../auth/tokens.js"
 import { decodeBody } from "../decode.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
 import { runHandler } from "../run.js"
+import { marketHistory } from "./history.js"
 
 /** `POST /signals`: one observation of a trend by an ML service. */
 export const SignalRequest = Schema.Struct({
@@ -78,6 +79,7 @@ export const marketRoutes = (runtime: EdgeRuntime) =>
       )
     )
     .get("/market/*", (c) =>
+      marketHistory(runtime, c) ??
       runHandler(
         runtime,
         c,
