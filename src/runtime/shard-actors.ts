@@ -96,6 +96,8 @@ class HandlerContext implements ActorContext<Tagged, Tagged> {
   time = 0
   outcome: Outcome | undefined = undefined
   readonly sends: Array<string> = []
+  /** Merged sends of this message: [address string, kind, key, protocol, message, merge]. */
+  readonly merges: Array<readonly [string, string, string, unknown, Tagged, (into: any, next: any) => unknown]> = []
   readonly timers: Array<readonly [number, string]> = []
   readonly feeds: Array<readonly [string, number, string]> = []
   private instance!: ActorInstance
@@ -120,6 +122,7 @@ class HandlerContext implements ActorContext<Tagged, Tagged> {
     this.outcome = undefined
     this.feedSeqs = undefined
     this.sends.length = 0
+    this.merges.length = 0
     this.timers.length = 0
     this.feeds.length = 0
   }
@@ -146,6 +149,12 @@ class HandlerContext implements ActorContext<Tagged, Tagged> {
     if (target instanceof InvalidAddress) throw new Error(`send to an invalid address: ${target.reason}`)
     const out: Envelope = { i: `${this.baseId}.s${this.derived++}`, k: target.kind, a: target.key, b: encodeMessage(to.protocol, body) }
     this.sends.push(String(shardOf(target, this.shardCount)), JSON.stringify(out))
+  }
+
+  sendMerged<N extends Tagged>(to: ActorRef<N>, body: N, merge: (into: N, next: N) => N): void {
+    const target = makeAddress(to.kind, to.key)
+    if (target instanceof InvalidAddress) throw new Error(`send to an invalid address: ${target.reason}`)
+    this.merges.push([addressString(target), target.kind, target.key, to.protocol, body, merge as (into: any, next: any) => unknown])
   }
 
   schedule(delayMs: number, body: Tagged): void {
@@ -245,12 +254,36 @@ export class ShardActors {
     this.dirty.add(instance)
     batch.messages++
     for (let i = 0; i < ctx.sends.length; i += 2) batch.toOutbox(ctx.sends[i]!, ctx.sends[i + 1]!)
+    for (const [id, kind, key, protocol, message, merge] of ctx.merges) {
+      const seen = batch.merged.get(id)
+      if (seen === undefined) batch.merged.set(id, { kind, key, protocol, message, merge })
+      else seen.message = seen.merge(seen.message, message)
+    }
     for (const timer of ctx.timers) batch.timers.push(timer)
     for (const [key, seq, payload] of ctx.feeds) batch.feed(key, seq, payload)
     if (envelope.r !== undefined) {
       const outcome = ctx.outcome ?? (isRequest(message) ? { _tag: "Failure" as const, reason: "defect", detail: `handler for ${message._tag} did not reply` } : undefined)
       batch.reply(envelope.r, replyRecord(envelope, message, outcome ?? { _tag: "Replied", value: undefined }))
     }
+  }
+
+  /**
+   * Ends a batch read up to inbox entry `lastEntryId`: each merged message goes to the outbox,
+   * with an id from that entry (unique per batch; a re-applied batch re-sends the same rows).
+   * One the protocol refuses is dead-lettered, never allowed to stop the shard.
+   */
+  finishBatch(batch: CommitBatch, lastEntryId: string, time: number): void {
+    let n = 0
+    for (const merged of batch.merged.values()) {
+      const envelope: Envelope = { i: `${this.shard}.${lastEntryId}.m${n++}`, k: merged.kind, a: merged.key, b: null }
+      try {
+        const out: Envelope = { ...envelope, b: encodeMessage(merged.protocol as Schema.Schema<Tagged, unknown>, merged.message as Tagged) }
+        batch.toOutbox(String(shardOf({ kind: merged.kind, key: merged.key }, this.shardCount)), JSON.stringify(out))
+      } catch (error) {
+        batch.deadLetter({ reason: `unencodable merged message: ${error instanceof Error ? error.message : String(error)}`, entryId: lastEntryId, envelope, at: time })
+      }
+    }
+    batch.merged.clear()
   }
 
   /** Dead-letters a message and tells its asker why; no actor state changes. */

@@ -8,7 +8,7 @@ import type { ActorContext, Handlers } from "../../runtime/actor.js"
 import { Issue, OrderUpdated, Release, Settle, Wallet, houseKey } from "../wallet/protocol.js"
 import { type BookDelta, type BookMessage, Expire, type MarketTerms, type TradePrinted, trusted } from "./protocol.js"
 import { InvalidAddress, makeAddress } from "../../runtime/address.js"
-import { RecordTrades, sinkFor, type TradeRow } from "../sink/protocol.js"
+import { mergeRecords, RecordTrades, sinkFor, type TradeRow } from "../sink/protocol.js"
 import type { BookSnapshot } from "../../domain/book/index.js"
 
 /** One book's state: its terms once listed, the halt flag, and the matching core. */
@@ -126,8 +126,9 @@ const dispatch = (s: BookState, ctx: ActorContext<unknown, BookMessage>): void =
     const delta: BookDelta = { type: "order:book", symbol: s.symbol, levels, time: ctx.time }
     s.stats.bookSeq = ctx.publish("book", delta)
   }
-  // All trades of this message in one record for the sink (DESIGN §5); none, no message.
-  if (trades !== undefined) ctx.send(sinkFor(ctx.address), new RecordTrades({ trades }, trusted))
+  // All trades of this message for the sink (DESIGN §5), merged with the shard's other reports
+  // of the batch into one message; none, nothing sent.
+  if (trades !== undefined) ctx.sendMerged(sinkFor(ctx.address), new RecordTrades({ trades }, trusted), mergeRecords)
 }
 
 /** Refuses an order without touching the core: its terminal REJECTED event releases the reservation. */

@@ -1,11 +1,12 @@
 // What one wallet message changed, reported to the sink (DESIGN §5): the orders it created or
-// moved to a new version and the ledger lines of the postings it applied, sent as one RecordBatch
-// per handled message after the handler returns. Messages that change nothing send nothing.
+// moved to a new version and the ledger lines of the postings it applied, as one RecordBatch per
+// handled message after the handler returns (which the runtime merges per batch and sink).
+// Messages that change nothing send nothing.
 import { averagePrice } from "../../domain/book/index.js"
 import type { Posting } from "../../domain/ledger.js"
 import type { ActorContext, Handlers, Tagged } from "../../runtime/actor.js"
 import { trusted } from "../book/protocol.js"
-import { type LedgerRow, type OrderRow, RecordBatch, sinkFor } from "../sink/protocol.js"
+import { type LedgerRow, mergeRecords, type OrderRow, RecordBatch, sinkFor } from "../sink/protocol.js"
 import type { OrderView } from "./protocol.js"
 
 // Structural, so wallet-state (whose journal reports here) and this module do not import each other.
@@ -74,10 +75,11 @@ const flush = (s: WalletState, ctx: ActorContext<unknown, never>): void => {
   for (const p of postings) ledgerRows(s.owner, p, ctx.time, entries)
   orders.length = 0
   postings.length = 0
-  ctx.send(sinkFor(ctx.address), new RecordBatch({
+  // Merged by the runtime with the shard's other reports of the batch: one message per sink per batch.
+  ctx.sendMerged(sinkFor(ctx.address), new RecordBatch({
     ...(orderRows.length > 0 ? { orders: orderRows } : {}),
     ...(entries.length > 0 ? { entries } : {})
-  }, trusted))
+  }, trusted), mergeRecords)
 }
 
 /** The handlers, each followed by its report to the sink. */
