@@ -316,7 +316,6 @@ export async function run(): Promise<void> {
           }
           if (ONLY === "" || ONLY === "trading") {
             console.log("\n  3. the exchange as the load: crossing order pairs through wallets and books (one node in this process)")
-            if (ONLY === "trading") yield* installProbe(yield* Sql)
             for (const rate of TRADING_RATES) {
               yield* withBenchRedis((url) => tradingLoad(url, rate, SECONDS, false))
               yield* withBenchRedis((url) => tradingLoad(url, rate, SECONDS, true))
