@@ -42,7 +42,9 @@ export const tradingLoad = (redisUrl: string, offered: number, seconds: number, 
           drop trigger if exists bench_note_trade on trades;
           create trigger bench_note_trade after insert on trades referencing new table as added
             for each statement execute function bench_note_trade();
-          truncate bench_trade_seen;`))
+          truncate bench_trade_seen;
+          -- Each run is a new cluster on a new Redis, whose epochs start again at 1: forget the last one's fences.
+          truncate sink_epochs;`))
     }
     const prefix = `st${randomBytes(4).toString("hex")}`
     const behaviours = record ? ActorsLive.pipe(Layer.provide(Layer.succeed(Sql, sql))) : ActorsWithoutRecordLive

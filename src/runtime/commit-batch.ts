@@ -22,6 +22,8 @@ export interface MergedSend {
   readonly protocol: unknown
   message: unknown
   readonly merge: (into: any, next: any) => unknown
+  /** Messages merged into it so far. */
+  count: number
 }
 
 /** The effects of one batch, in the order they were produced. */

@@ -4,11 +4,14 @@
 import { Either, Exit, ParseResult, Schema } from "effect"
 import type { ActorContext, ActorRef, Tagged } from "./actor-context.js"
 import { addressString, InvalidAddress, makeAddress, shardOf, type Address } from "./address.js"
-import type { CommitBatch } from "./commit-batch.js"
+import type { CommitBatch, MergedSend } from "./commit-batch.js"
 import type { Envelope } from "./envelope.js"
 import type { ShardKeys } from "./keys.js"
 import { exitCodec, isRequest } from "./reply-codec.js"
 import type { DeterministicMode, Registry, RegisteredKind } from "./registry.js"
+
+/** Most messages merged into one (`sendMerged`): bounds the size of what the target decodes at once. */
+const MERGE_LIMIT = 32
 
 /** One deterministic actor's live state. */
 export interface ActorInstance {
@@ -254,10 +257,18 @@ export class ShardActors {
     this.dirty.add(instance)
     batch.messages++
     for (let i = 0; i < ctx.sends.length; i += 2) batch.toOutbox(ctx.sends[i]!, ctx.sends[i + 1]!)
+    let full = 0
     for (const [id, kind, key, protocol, message, merge] of ctx.merges) {
       const seen = batch.merged.get(id)
-      if (seen === undefined) batch.merged.set(id, { kind, key, protocol, message, merge })
-      else seen.message = seen.merge(seen.message, message)
+      if (seen !== undefined && seen.count < MERGE_LIMIT) {
+        seen.message = seen.merge(seen.message, message)
+        seen.count++
+        continue
+      }
+      // A full one goes out now, under this message's id: merged messages stay small enough to
+      // decode without stalling the target shard (or this node's lease renewals).
+      if (seen !== undefined) this.emitMerged(batch, seen, `${this.shard}.${entryId}.${index}.m${full++}`, entryId, time)
+      batch.merged.set(id, { kind, key, protocol, message, merge, count: 1 })
     }
     for (const timer of ctx.timers) batch.timers.push(timer)
     for (const [key, seq, payload] of ctx.feeds) batch.feed(key, seq, payload)
@@ -274,16 +285,18 @@ export class ShardActors {
    */
   finishBatch(batch: CommitBatch, lastEntryId: string, time: number): void {
     let n = 0
-    for (const merged of batch.merged.values()) {
-      const envelope: Envelope = { i: `${this.shard}.${lastEntryId}.m${n++}`, k: merged.kind, a: merged.key, b: null }
-      try {
-        const out: Envelope = { ...envelope, b: encodeMessage(merged.protocol as Schema.Schema<Tagged, unknown>, merged.message as Tagged) }
-        batch.toOutbox(String(shardOf({ kind: merged.kind, key: merged.key }, this.shardCount)), JSON.stringify(out))
-      } catch (error) {
-        batch.deadLetter({ reason: `unencodable merged message: ${error instanceof Error ? error.message : String(error)}`, entryId: lastEntryId, envelope, at: time })
-      }
-    }
+    for (const merged of batch.merged.values()) this.emitMerged(batch, merged, `${this.shard}.${lastEntryId}.m${n++}`, lastEntryId, time)
     batch.merged.clear()
+  }
+
+  private emitMerged(batch: CommitBatch, merged: MergedSend, id: string, entryId: string, time: number): void {
+    const envelope: Envelope = { i: id, k: merged.kind, a: merged.key, b: null }
+    try {
+      const out: Envelope = { ...envelope, b: encodeMessage(merged.protocol as Schema.Schema<Tagged, unknown>, merged.message as Tagged) }
+      batch.toOutbox(String(shardOf({ kind: merged.kind, key: merged.key }, this.shardCount)), JSON.stringify(out))
+    } catch (error) {
+      batch.deadLetter({ reason: `unencodable merged message: ${error instanceof Error ? error.message : String(error)}`, entryId, envelope, at: time })
+    }
   }
 
   /** Dead-letters a message and tells its asker why; no actor state changes. */

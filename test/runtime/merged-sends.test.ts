@@ -1,5 +1,5 @@
-// ctx.sendMerged: reports sent to one target while one batch is applied arrive as one merged
-// message after the commit; a handler that throws leaves no report behind.
+// ctx.sendMerged: reports sent to one target while one batch is applied arrive merged (a bounded
+// number to a message) after the commit; a handler that throws leaves no report behind.
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Layer, Schema } from "effect"
 import { ActorClient } from "../../src/runtime/actor-client.js"
@@ -34,14 +34,14 @@ const layers = () => {
 }
 
 describe("merged sends", () => {
-  it.scopedLive("reports of one batch reach their target as one message holding all of them", () => {
+  it.scopedLive("reports of one batch reach their target merged, at most 32 to a message, in order", () => {
     const { received, layer } = layers()
     return Effect.gen(function* () {
       const client = yield* ActorClient
       // One append to the reporter's shard: one inbox entry, so one applied batch.
       yield* client.sendAll(Array.from({ length: 40 }, (_, i) => [Reporter.ref("r1"), new Report({ value: i, explode: false })] as const))
       yield* until(() => received.flat().length === 40, "every report")
-      assert.deepStrictEqual(received, [Array.from({ length: 40 }, (_, i) => i)])
+      assert.deepStrictEqual(received, [Array.from({ length: 32 }, (_, i) => i), Array.from({ length: 8 }, (_, i) => 32 + i)])
     }).pipe(Effect.provide(testCluster(testSettings(sharedRedisUrl), sharedRedisUrl, layer)))
   })
 
