@@ -4,6 +4,7 @@ import { assert } from "@effect/vitest"
 import { Effect, Layer } from "effect"
 import { ActorsLive } from "../../src/actors/index.js"
 import { GetOrders, Wallet } from "../../src/actors/wallet/protocol.js"
+import type { RuntimeSettings } from "../../src/runtime/runtime-config.js"
 import { query, Sql } from "../../src/storage/sql.js"
 import { sharedRedisUrl } from "../support/redis-server.js"
 import { testCluster, testSettings } from "../runtime/test-cluster.js"
@@ -11,9 +12,17 @@ import { ownersOf, type Market } from "./scenario.js"
 import { askAgain, feedOf, walletOf } from "./trading-cluster.js"
 
 /** A node with every behaviour, the sink writing to the current database, and a client. */
-export const recordingCluster = Effect.map(Sql, (sql) =>
-  testCluster(testSettings(sharedRedisUrl, { snapshotEvery: 50, retryDelaysMs: [100, 200] }), sharedRedisUrl, ActorsLive.pipe(Layer.provide(Layer.succeed(Sql, sql))))
-)
+export const recordingClusterWith = (options: Partial<RuntimeSettings>) =>
+  Effect.map(Sql, (sql) =>
+    testCluster(
+      testSettings(sharedRedisUrl, { snapshotEvery: 50, retryDelaysMs: [100, 200], ...options }),
+      sharedRedisUrl,
+      ActorsLive.pipe(Layer.provide(Layer.succeed(Sql, sql)))
+    )
+  )
+
+/** `recordingClusterWith` the default test settings. */
+export const recordingCluster = recordingClusterWith({})
 
 const storedTradeIds = (symbol: string) =>
   Effect.map(

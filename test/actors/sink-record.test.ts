@@ -6,8 +6,10 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { ActorClient } from "../../src/runtime/actor-client.js"
 import { query } from "../../src/storage/sql.js"
-import { backends, migrated } from "../support/database.js"
-import { checkLedger, checkOrders, checkTrades, recordingCluster } from "./record-checks.js"
+import { backends, migrated, postgresBackend } from "../support/database.js"
+import type { FaultHooks } from "../../src/runtime/runtime-config.js"
+import { seededRandom } from "../support/seeded-random.js"
+import { checkLedger, checkOrders, checkTrades, recordingCluster, recordingClusterWith } from "./record-checks.js"
 import { openMarkets, TRADERS, windDownAndCheck } from "./scenario.js"
 import { settle } from "./trading-cluster.js"
 import { workload } from "./workload.js"
@@ -43,3 +45,23 @@ for (const backend of backends) {
     )
   })
 }
+
+describe("the exchange's record when shards crash", () => {
+  it.scopedLive(
+    "shards crashing before and after their commits (replays, re-applied batches) still leave every trade once and balanced ledgers",
+    () =>
+      Effect.gen(function* () {
+        const random = seededRandom(31)
+        const injected = { count: 0 }
+        const faults: FaultHooks = { crashAt: () => injected.count < 10 && random() < 0.04 && ++injected.count > 0 }
+        yield* Effect.gen(function* () {
+          const market = yield* tradeBurst(31)
+          assert.isAbove(injected.count, 0, "crashes were injected")
+          yield* checkTrades(market)
+          yield* checkOrders(market)
+          yield* checkLedger(market)
+        }).pipe(Effect.provide(yield* recordingClusterWith({ leaseTtlMs: 600, snapshotEvery: 7, faults })))
+      }).pipe(Effect.provide(migrated(postgresBackend))),
+    240_000
+  )
+})
