@@ -6,7 +6,10 @@ import { Effect } from "effect"
 import { insertTrades, type Trade } from "../../src/storage/repos/trades.js"
 import { insertTrendMetrics, type TrendSample } from "../../src/storage/repos/trend-metrics.js"
 import { type OrderRecord, upsertOrders } from "../../src/storage/repos/orders.js"
-import { call, json, testEdge } from "./test-edge.js"
+import { Listing, LISTING_KEY, ListTrend } from "../../src/actors/listing/protocol.js"
+import { ActorClient } from "../../src/runtime/actor-client.js"
+import { eventually } from "../support/eventually.js"
+import { ADMIN_TOKEN, call, json, SIGNAL_TOKEN, testEdge, testExchangeServices } from "./test-edge.js"
 
 const SYMBOL = "VIRAL/SA_TEST_HISTORY_001"
 const at = (time: string) => new Date(`2024-01-01T${time}Z`)
@@ -162,5 +165,36 @@ describe("read models over HTTP", () => {
       assert.deepStrictEqual((yield* get(app, "/orders/history?status=FILLED,CANCELLED", auth)).body.length, 3)
       assertBadField(yield* get(app, "/orders/history?status=DONE", auth), "status")
       assert.strictEqual((yield* get(app, "/orders/history")).status, 401)
+    }))
+
+  it.scopedLive("through the exchange, a fill reaches /trades, /candles and /orders/history, and a signal /analytics/trends", () =>
+    Effect.gen(function* () {
+      const { app, runtime } = yield* testEdge({}, testExchangeServices({ record: true }))
+      const { symbol } = yield* Effect.promise(() =>
+        runtime.runPromise(Effect.flatMap(ActorClient, (client) => client.ask(Listing.ref(LISTING_KEY), new ListTrend({ topic: "Springboks win", indexPrice: 1000 }))))
+      )
+      const { userId, token } = (yield* get(app, "/auth/register", json("POST", { email: "recorded@example.com", password: "password1" }))).body
+      yield* get(app, `/admin/wallets/${userId}/credit`, json("POST", { currency: "ZAR", amount: "5000.00" }, { Authorization: `Bearer ${ADMIN_TOKEN}` }))
+      const auth = { Authorization: `Bearer ${token}` }
+      // Crosses the house market maker's ask: fills at once.
+      const placed = yield* get(app, "/order", json("POST", { symbol, side: "BUY", type: "LIMIT", quantity: 5, price: "12.00" }, auth))
+      assert.strictEqual(placed.status, 201)
+      const history = yield* eventually(get(app, "/orders/history", { headers: auth }), (r) => r.body.length === 1 && r.body[0].status === "FILLED", "the filled order in the record")
+      assert.strictEqual(history.body[0].orderId, placed.body.orderId)
+      const trades = yield* eventually(get(app, `/market/${symbol}/trades`), (r) => r.body.length > 0, "the trades in the record")
+      assert.strictEqual(trades.body.reduce((n: number, t: any) => n + t.quantity, 0), 5)
+      assert.isTrue(trades.body.every((t: any) => t.side === "BUY" && t.symbol === symbol))
+      const candles = yield* eventually(get(app, `/market/${symbol}/candles`), (r) => r.body.length > 0, "a candle")
+      assert.strictEqual(candles.body.reduce((n: number, k: any) => n + k.volume, 0), 5)
+      // A signal with its own observation time lands in that time's bucket.
+      const observedAt = "2026-01-01T10:20:00.000Z"
+      const signal = yield* get(app, "/signals", json("POST", { topic: "Springboks win", viralityScore: 70, sentiment: 0.5, volume: 1200, engagementRate: 0.25, observedAt }, { Authorization: `Bearer ${SIGNAL_TOKEN}` }))
+      assert.strictEqual(signal.status, 202)
+      const trends = yield* eventually(
+        get(app, `/analytics/trends?symbol=${encodeURIComponent(symbol)}&timeframe=1h&from=2026-01-01T00:00:00Z&to=2026-01-02T00:00:00Z`),
+        (r) => r.body.data.length === 1,
+        "the signal in the record"
+      )
+      assert.deepStrictEqual(trends.body.data[0], { timestamp: "2026-01-01T10:00:00.000Z", samples: 1, viralityScore: 70, sentiment: 0.5, velocity: 0, volume: 1200, engagementRate: 0.25 })
     }))
 })
