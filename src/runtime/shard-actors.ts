@@ -261,9 +261,14 @@ export class ShardActors {
     for (const [id, kind, key, protocol, message, merge] of ctx.merges) {
       const seen = batch.merged.get(id)
       if (seen !== undefined && seen.count < MERGE_LIMIT) {
-        seen.message = seen.merge(seen.message, message)
-        seen.count++
-        continue
+        // The state has moved already: a merge that throws (a bug) costs a split, never the batch.
+        try {
+          seen.message = seen.merge(seen.message, message)
+          seen.count++
+          continue
+        } catch {
+          seen.count = MERGE_LIMIT
+        }
       }
       // A full one goes out now, under this message's id: merged messages stay small enough to
       // decode without stalling the target shard (or this node's lease renewals).
