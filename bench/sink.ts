@@ -6,9 +6,14 @@
 //     from its scheduled send time to the insert that stored it (PostgreSQL's clock_timestamp()
 //     in the sink's transaction, which commits right after; same host, same clock).
 //
+//  3. the exchange as the load (bench/_sink-trading.ts): crossing order pairs through wallets and
+//     books at a fixed rate, lag from the book's print to the stored row, beside the same load
+//     with the sink discarding.
+//
 //   npm run bench -- sink     (BENCH_DATABASE_URL: the admin URL; BENCH_SINK_RATES=2500,10000, BENCH_SINK_SECONDS;
-//                              BENCH_ONLY=write|lag for one part)
+//                              BENCH_SINK_TRADING_RATES=500,1500; BENCH_ONLY=write|lag|trading for one part)
 import { withBenchRedis } from "./_bench-redis.js"
+import { tradingLoad } from "./_sink-trading.js"
 import { Context, Effect, Fiber, Layer, Logger, Option } from "effect"
 import { randomBytes } from "node:crypto"
 import { loadavg } from "node:os"
@@ -39,7 +44,9 @@ const SECONDS = Number(process.env["BENCH_SINK_SECONDS"] ?? 10)
 const PER_MESSAGE = Number(process.env["BENCH_SINK_PER_MESSAGE"] ?? 10)
 const SYMBOLS = Number(process.env["BENCH_SINK_SYMBOLS"] ?? 32)
 const TICK_MS = 10
-/** `write` runs part 1 only, `lag` part 2 only. */
+/** Trades per second of the trading load in part 3 (one run per rate, with and without the sink). */
+const TRADING_RATES = (process.env["BENCH_SINK_TRADING_RATES"] ?? "500,1500").split(",").map(Number)
+/** `write` runs part 1 only, `lag` part 2 only, `trading` part 3 only. */
 const ONLY = process.env["BENCH_ONLY"] ?? ""
 
 const base = Date.UTC(2024, 0, 1, 0, 0, 0)
@@ -298,14 +305,21 @@ export async function run(): Promise<void> {
         const sqlLayer = Sql.layer({ url })
         yield* Effect.gen(function* () {
           yield* migrate()
-          if (ONLY !== "lag") {
+          if (ONLY === "" || ONLY === "write") {
             console.log("\n  1. batched sink write vs one INSERT per row (same PostgreSQL, same run)")
             yield* throughput
           }
-          if (ONLY !== "write") {
+          if (ONLY !== "write" && ONLY !== "trading") {
             console.log("\n  2. sink lag under load through the runtime (one node in this process)")
             yield* installProbe(yield* Sql)
             for (const rate of RATES) yield* withBenchRedis((url) => lagUnderLoad(url, rate))
+          }
+          if (ONLY === "" || ONLY === "trading") {
+            console.log("\n  3. the exchange as the load: crossing order pairs through wallets and books (one node in this process)")
+            for (const rate of TRADING_RATES) {
+              yield* withBenchRedis((url) => tradingLoad(url, rate, SECONDS, false))
+              yield* withBenchRedis((url) => tradingLoad(url, rate, SECONDS, true))
+            }
           }
         }).pipe(Effect.provide(sqlLayer))
       })

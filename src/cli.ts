@@ -1,6 +1,6 @@
 // `viralfx <command>`: argv -> which layer to launch. start = everything in one process on
-// embedded defaults; node and edge = the pieces of a real cluster; status and dead-letters
-// are operator tools.
+// embedded defaults; node and edge = the pieces of a real cluster (a node writes the record
+// through its sink: DATABASE_URL or the embedded PGlite); status and dead-letters are operator tools.
 import { NodeRuntime } from "@effect/platform-node"
 import { Cause, ConfigError, Console, Effect, Layer, Option } from "effect"
 import { ActorsLive } from "./actors/index.js"
@@ -123,7 +123,8 @@ const program = (() => {
         withBase(Layer.mergeAll(edge, announceNode, demoListings).pipe(Layer.provide(Layer.merge(node, client)), Layer.provide(edgeDependencies)))
       )
     case "node":
-      return Layer.launch(withBase(announceNode.pipe(Layer.provide(node))))
+      // The database first (PGlite's start-up blocks the event loop): the node's sink writes to it.
+      return Layer.launch(withBase(announceNode.pipe(Layer.provide(node), Layer.provide(database))))
     case "edge":
       return Layer.launch(withBase(edge.pipe(Layer.provide(client), Layer.provide(edgeDependencies))))
     case "status":

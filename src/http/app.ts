@@ -10,9 +10,11 @@ import { makeMetrics } from "./metrics.js"
 import { HttpProblem, respondProblem } from "./problem.js"
 import { rateLimit } from "./rate-limit.js"
 import { adminMarketDocs, adminMarketRoutes } from "./routes/admin-markets.js"
+import { analyticsDocs, analyticsRoutes } from "./routes/analytics.js"
 import { apiKeyDocs, apiKeyRoutes } from "./routes/api-keys.js"
 import { authDocs, authRoutes } from "./routes/auth.js"
 import { docsRoutes } from "./routes/docs.js"
+import { historyDocs, historyRoutes } from "./routes/history.js"
 import { marketDocs, marketRoutes } from "./routes/markets.js"
 import { opsDocs, opsRoutes } from "./routes/ops.js"
 import { orderbookDocs, orderbookRoutes } from "./routes/orderbook.js"
@@ -41,7 +43,8 @@ export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   const metrics = makeMetrics()
   const markets = makeMarketCache()
   const docs: ReadonlyArray<RouteDoc> = [
-    ...opsDocs, ...authDocs, ...apiKeyDocs, ...tradingDocs, ...portfolioDocs, ...marketDocs, ...orderbookDocs, ...adminMarketDocs, ...feedDocs
+    ...opsDocs, ...authDocs, ...apiKeyDocs, ...tradingDocs, ...portfolioDocs, ...marketDocs, ...orderbookDocs, ...historyDocs, ...analyticsDocs,
+    ...adminMarketDocs, ...feedDocs
   ]
   const app = new Hono()
   app.use(metrics.middleware)
@@ -71,6 +74,8 @@ export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   // Before marketRoutes: its `/market/*` catch-all would take `/market/<symbol>/orderbook`.
   app.route("/", orderbookRoutes(runtime))
   app.route("/", marketRoutes(runtime))
+  app.route("/", historyRoutes(runtime))
+  app.route("/", analyticsRoutes(runtime))
   app.route("/", feedRoutes())
   app.route("/", docsRoutes(docs))
   app.notFound((c) => respondProblem(c, new HttpProblem({ status: 404, title: "Not found", detail: `no route for ${c.req.method} ${c.req.path}` })))

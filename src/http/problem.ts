@@ -27,7 +27,8 @@ const statusOf: Record<string, { readonly status: ContentfulStatusCode; readonly
   ActorFailure: { status: 422, title: "Request refused" },
   AskTimeout: { status: 504, title: "No answer in time" },
   WalletRejected: { status: 422, title: "Request refused" },
-  ListingRejected: { status: 422, title: "Request refused" }
+  ListingRejected: { status: 422, title: "Request refused" },
+  InvalidRange: { status: 400, title: "Invalid request" }
 }
 
 /** Field errors of a Schema ParseError, as `path: message` pairs. */

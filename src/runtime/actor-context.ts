@@ -52,6 +52,13 @@ export interface ActorContext<M, P extends Tagged = Tagged> {
   readonly replyLater: <R extends Tagged & Schema.WithResult.Any>(handle: ReplyHandle, request: { readonly prototype: R }, value: ReplyOf<R>) => void
   /** Sends a message to another actor, delivered once and in order after this commit. */
   readonly send: <N extends Tagged>(to: ActorRef<N>, message: N) => void
+  /**
+   * Sends a message the runtime merges, with `merge`, with the others sent to the same target
+   * during the same applied batch: one message per target per batch, delivered once after the
+   * commit, in no order relative to other sends. For reports to a store that is idempotent by
+   * content (the analytics sink); its id derives from the batch, not from this message.
+   */
+  readonly sendMerged: <N extends Tagged>(to: ActorRef<N>, message: N, merge: (into: N, next: N) => N) => void
   /** Delivers a message to this actor after `delayMs`, measured from this message's time. */
   readonly schedule: (delayMs: number, message: P) => void
   /** Appends an event to this actor's feed `feed`; returns its per-stream sequence number. */

@@ -39,6 +39,8 @@ export interface ActorKind<Name extends string, M extends Tagged, I> {
     handlers: EffectHandlers<M, R>,
     options?: { readonly version?: number }
   ) => Layer.Layer<never, never, ActorRegistry | R>
+  /** Registers this kind as discarded: its messages are accepted and dropped unread (see DiscardMode). */
+  readonly toDiscardLayer: () => Layer.Layer<never, never, ActorRegistry>
 }
 
 /** Defines an actor kind. The protocol must encode to JSON-compatible data. */
@@ -82,5 +84,11 @@ export const makeActorKind = <const Name extends string, M extends Tagged, I>(
           }
         })
       })
-    ) as Layer.Layer<never, never, ActorRegistry>
+    ) as Layer.Layer<never, never, ActorRegistry>,
+  toDiscardLayer: () =>
+    Layer.effectDiscard(
+      Effect.flatMap(ActorRegistry, (registry) =>
+        registry.register({ name, version: 0, protocol: protocol as unknown as Schema.Schema<Tagged, unknown>, mode: { _tag: "discard" } })
+      )
+    )
 })

@@ -15,6 +15,17 @@ export interface DeadLetter {
   readonly attempts?: number
 }
 
+/** A message being merged for one target over a batch (`ActorContext.sendMerged`). */
+export interface MergedSend {
+  readonly kind: string
+  readonly key: string
+  readonly protocol: unknown
+  message: unknown
+  readonly merge: (into: any, next: any) => unknown
+  /** Messages merged into it so far. */
+  count: number
+}
+
 /** The effects of one batch, in the order they were produced. */
 export class CommitBatch {
   /** Target shard -> JSON envelopes, in send order. */
@@ -28,6 +39,8 @@ export class CommitBatch {
   readonly acks: Array<string> = []
   /** Reply stream -> reply records; written after the commit, best effort (an asker may time out). */
   readonly replies = new Map<string, Array<string>>()
+  /** Target address -> the message merged so far; encoded into the outbox when the batch ends. */
+  readonly merged = new Map<string, MergedSend>()
   /** Messages applied to actors, and envelopes read (applied, rejected or queued as jobs). */
   messages = 0
   envelopes = 0

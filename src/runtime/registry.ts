@@ -18,12 +18,21 @@ export interface EffectfulMode {
   readonly run: (message: Tagged, ctx: EffectContext) => Effect.Effect<unknown, unknown>
 }
 
+/**
+ * A kind this node accepts and drops unread: no state, no job, no dead letter. For a process
+ * that keeps no record of that kind (a trading node without a database drops analytics rows);
+ * never run it beside nodes with the real behaviour of the kind in one cluster.
+ */
+export interface DiscardMode {
+  readonly _tag: "discard"
+}
+
 /** One registered kind. */
 export interface RegisteredKind {
   readonly name: string
   readonly version: number
   readonly protocol: Schema.Schema<Tagged, unknown>
-  readonly mode: DeterministicMode | EffectfulMode
+  readonly mode: DeterministicMode | EffectfulMode | DiscardMode
 }
 
 /** The behaviours this node runs. */

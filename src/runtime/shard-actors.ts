@@ -4,11 +4,14 @@
 import { Either, Exit, ParseResult, Schema } from "effect"
 import type { ActorContext, ActorRef, ReplyHandle, Tagged } from "./actor-context.js"
 import { addressString, InvalidAddress, makeAddress, shardOf, type Address } from "./address.js"
-import type { CommitBatch } from "./commit-batch.js"
+import type { CommitBatch, MergedSend } from "./commit-batch.js"
 import type { Envelope } from "./envelope.js"
 import type { ShardKeys } from "./keys.js"
 import { exitCodec, isRequest } from "./reply-codec.js"
 import type { DeterministicMode, Registry, RegisteredKind } from "./registry.js"
+
+/** Most messages merged into one (`sendMerged`): bounds the size of what the target decodes at once. */
+const MERGE_LIMIT = 32
 
 /** One deterministic actor's live state. */
 export interface ActorInstance {
@@ -98,6 +101,8 @@ class HandlerContext implements ActorContext<Tagged, Tagged> {
   time = 0
   outcome: Outcome | undefined = undefined
   readonly sends: Array<string> = []
+  /** Merged sends of this message: [address string, kind, key, protocol, message, merge]. */
+  readonly merges: Array<readonly [string, string, string, unknown, Tagged, (into: any, next: any) => unknown]> = []
   readonly timers: Array<readonly [number, string]> = []
   readonly feeds: Array<readonly [string, number, string]> = []
   /** Deferred answers given by this message: [reply stream, record]. */
@@ -126,6 +131,7 @@ class HandlerContext implements ActorContext<Tagged, Tagged> {
     this.outcome = undefined
     this.feedSeqs = undefined
     this.sends.length = 0
+    this.merges.length = 0
     this.timers.length = 0
     this.feeds.length = 0
     this.laterReplies.length = 0
@@ -163,6 +169,12 @@ class HandlerContext implements ActorContext<Tagged, Tagged> {
     if (target instanceof InvalidAddress) throw new Error(`send to an invalid address: ${target.reason}`)
     const out: Envelope = { i: `${this.baseId}.s${this.derived++}`, k: target.kind, a: target.key, b: encodeMessage(to.protocol, body) }
     this.sends.push(String(shardOf(target, this.shardCount)), JSON.stringify(out))
+  }
+
+  sendMerged<N extends Tagged>(to: ActorRef<N>, body: N, merge: (into: N, next: N) => N): void {
+    const target = makeAddress(to.kind, to.key)
+    if (target instanceof InvalidAddress) throw new Error(`send to an invalid address: ${target.reason}`)
+    this.merges.push([addressString(target), target.kind, target.key, to.protocol, body, merge as (into: any, next: any) => unknown])
   }
 
   schedule(delayMs: number, body: Tagged): void {
@@ -226,6 +238,8 @@ export class ShardActors {
     }
     const kind = this.registry.get(address.kind)
     if (kind === undefined) return this.reject(envelope, entryId, time, batch, "unknown-kind", `no behaviour for actor kind "${address.kind}"`)
+    // Dropped before any decoding: the kind is registered as discarded on this node.
+    if (kind.mode._tag === "discard") return
     const decoded = decoderFor(kind.protocol)(envelope.b)
     if (Either.isLeft(decoded)) {
       return this.reject(envelope, entryId, time, batch, "undecodable", ParseResult.TreeFormatter.formatErrorSync(decoded.left))
@@ -260,12 +274,51 @@ export class ShardActors {
     this.dirty.add(instance)
     batch.messages++
     for (let i = 0; i < ctx.sends.length; i += 2) batch.toOutbox(ctx.sends[i]!, ctx.sends[i + 1]!)
+    let full = 0
+    for (const [id, kind, key, protocol, message, merge] of ctx.merges) {
+      const seen = batch.merged.get(id)
+      if (seen !== undefined && seen.count < MERGE_LIMIT) {
+        // The state has moved already: a merge that throws (a bug) costs a split, never the batch.
+        try {
+          seen.message = seen.merge(seen.message, message)
+          seen.count++
+          continue
+        } catch {
+          seen.count = MERGE_LIMIT
+        }
+      }
+      // A full one goes out now, under this message's id: merged messages stay small enough to
+      // decode without stalling the target shard (or this node's lease renewals).
+      if (seen !== undefined) this.emitMerged(batch, seen, `${this.shard}.${entryId}.${index}.m${full++}`, entryId, time)
+      batch.merged.set(id, { kind, key, protocol, message, merge, count: 1 })
+    }
     for (const timer of ctx.timers) batch.timers.push(timer)
     for (const [key, seq, payload] of ctx.feeds) batch.feed(key, seq, payload)
     for (const [stream, record] of ctx.laterReplies) batch.reply(stream, record)
     if (envelope.r !== undefined && ctx.outcome?._tag !== "Deferred") {
       const outcome = ctx.outcome ?? (isRequest(message) ? { _tag: "Failure" as const, reason: "defect", detail: `handler for ${message._tag} did not reply` } : undefined)
       batch.reply(envelope.r, replyRecord(envelope, message, outcome ?? { _tag: "Replied", value: undefined }))
+    }
+  }
+
+  /**
+   * Ends a batch read up to inbox entry `lastEntryId`: each merged message goes to the outbox,
+   * with an id from that entry (unique per batch; a re-applied batch re-sends the same rows).
+   * One the protocol refuses is dead-lettered, never allowed to stop the shard.
+   */
+  finishBatch(batch: CommitBatch, lastEntryId: string, time: number): void {
+    let n = 0
+    for (const merged of batch.merged.values()) this.emitMerged(batch, merged, `${this.shard}.${lastEntryId}.m${n++}`, lastEntryId, time)
+    batch.merged.clear()
+  }
+
+  private emitMerged(batch: CommitBatch, merged: MergedSend, id: string, entryId: string, time: number): void {
+    const envelope: Envelope = { i: id, k: merged.kind, a: merged.key, b: null }
+    try {
+      const out: Envelope = { ...envelope, b: encodeMessage(merged.protocol as Schema.Schema<Tagged, unknown>, merged.message as Tagged) }
+      batch.toOutbox(String(shardOf({ kind: merged.kind, key: merged.key }, this.shardCount)), JSON.stringify(out))
+    } catch (error) {
+      batch.deadLetter({ reason: `unencodable merged message: ${error instanceof Error ? error.message : String(error)}`, entryId, envelope, at: time })
     }
   }
 

@@ -32,6 +32,8 @@ const applyEntries = (owned: OwnedShard, entries: ReadonlyArray<Entry>): CommitB
     }
     batch.acks.push(id)
   }
+  const last = entries[entries.length - 1]
+  if (last !== undefined && batch.merged.size > 0) owned.actors.finishBatch(batch, last[0], entryTime(last[0]))
   return batch
 }
 

@@ -120,6 +120,8 @@ export class InMemoryCluster {
       deferReply: () => ((outcome = { deferred: id }), { stream: "in-memory", messageId: id }),
       replyLater: (handle, _request, value) => void this.laterReplies.set(handle.messageId, value),
       send: (to, m) => sends.push([to.kind, to.key, JSON.parse(JSON.stringify(Schema.encodeSync(to.protocol)(m))), `${id}.s${n++}`]),
+      // Reports to the record (the sink) are checked by encoding them, then dropped: no sink in memory.
+      sendMerged: (to, m) => void Schema.encodeSync(to.protocol)(m),
       schedule: (delay, m) => timers.push([this.time + delay, kind, key, JSON.parse(JSON.stringify(Schema.encodeSync(k.protocol)(m))), `${id}.t${n++}`]),
       publish: (feed, event) => feeds.push([`${address}:${feed}`, JSON.parse(JSON.stringify(event))]) && 0
     }

@@ -1,7 +1,7 @@
 // Wiring and probes for the trading actor tests: one node running every actor and a client on
 // the shared Redis under a fresh prefix; helpers to await quiescence and read wallets.
 import { Effect, Option } from "effect"
-import { ActorsLive } from "../../src/actors/index.js"
+import { ActorsWithoutRecordLive } from "../../src/actors/index.js"
 import { GetWallet, Wallet, type WalletView } from "../../src/actors/wallet/protocol.js"
 import { ActorClient } from "../../src/runtime/actor-client.js"
 import { AskTimeout } from "../../src/runtime/errors.js"
@@ -18,7 +18,7 @@ import type { MarketTerms } from "../../src/actors/book/protocol.js"
 
 /** A node with every trading actor plus a client, on the shared Redis. */
 export const tradingCluster = (options: Partial<RuntimeSettings> = {}) =>
-  testCluster(testSettings(sharedRedisUrl, { snapshotEvery: 50, ...options }), sharedRedisUrl, ActorsLive)
+  testCluster(testSettings(sharedRedisUrl, { snapshotEvery: 50, ...options }), sharedRedisUrl, ActorsWithoutRecordLive)
 
 /** Waits until every message sent so far (and everything it caused) is processed. */
 export const settle = Effect.gen(function* () {

@@ -9,7 +9,8 @@ import { RedisClient } from "../../src/runtime/redis.js"
 import { RuntimeConfig } from "../../src/runtime/runtime-config.js"
 import { ShardNode } from "../../src/runtime/shard-node.js"
 import { ActorRegistry } from "../../src/runtime/registry.js"
-import { ActorsLive } from "../../src/actors/index.js"
+import { ActorsLive, ActorsWithoutRecordLive } from "../../src/actors/index.js"
+import type { Sql } from "../../src/storage/sql.js"
 import { migrated, postgresBackend } from "../support/database.js"
 import { freshPrefix, sharedRedisUrl } from "../support/redis-server.js"
 
@@ -17,18 +18,27 @@ export const ADMIN_TOKEN = "test-admin-token-0123456789"
 export const SIGNAL_TOKEN = "test-signal-token-0123456789"
 
 /** The services of a test edge. */
-export const testEdgeServices = (settings = RuntimeConfig.layer({ redisUrl: Option.some(sharedRedisUrl), prefix: freshPrefix(), shardCount: 8 })) =>
+export const testEdgeServices = (
+  settings = RuntimeConfig.layer({ redisUrl: Option.some(sharedRedisUrl), prefix: freshPrefix(), shardCount: 8 }),
+  database: Layer.Layer<Sql, unknown> = migrated(postgresBackend)
+) =>
   Layer.mergeAll(
     ActorClient.layer.pipe(Layer.provideMerge(Layer.merge(settings, RedisClient.layerUrl(sharedRedisUrl)))),
-    migrated(postgresBackend),
+    database,
     Layer.succeed(AuthConfig, { jwtSecret: new TextEncoder().encode("test-secret"), tokenTtlSeconds: 600, adminToken: ADMIN_TOKEN, signalToken: SIGNAL_TOKEN })
   ) as Layer.Layer<EdgeServices, unknown>
 
-/** The edge's services plus a node running every actor of the exchange, on one prefix. */
-export const testExchangeServices = () => {
+/**
+ * The edge's services plus a node running every actor of the exchange, on one prefix. With
+ * `record`, the node's sink writes to the edge's database (the read models fill as in production).
+ */
+export const testExchangeServices = (options: { readonly record?: boolean } = {}) => {
   const settings = RuntimeConfig.layer({ redisUrl: Option.some(sharedRedisUrl), prefix: freshPrefix(), shardCount: 8, leaseTtlMs: 3000 })
-  const node = ShardNode.layer.pipe(Layer.provide(ActorsLive), Layer.provide(ActorRegistry.layer), Layer.provide(Layer.merge(settings, RedisClient.layerUrl(sharedRedisUrl))))
-  return Layer.merge(testEdgeServices(settings), node)
+  // One layer value: built once, shared by the edge and the node's sink.
+  const database = migrated(postgresBackend)
+  const actors = options.record ? ActorsLive.pipe(Layer.provide(database)) : ActorsWithoutRecordLive
+  const node = ShardNode.layer.pipe(Layer.provide(actors), Layer.provide(ActorRegistry.layer), Layer.provide(Layer.merge(settings, RedisClient.layerUrl(sharedRedisUrl))))
+  return Layer.merge(testEdgeServices(settings, database), node)
 }
 
 /** Builds an app for the scope (on the given services); disposes its runtime afterwards. */

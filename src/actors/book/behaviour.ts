@@ -1,12 +1,14 @@
 // The order book actor: runs the matching core for one symbol and turns its events into the
 // saga's messages — a Settle per fill to each side's wallet, order updates and the single
-// terminal Release to the owner — plus the public `trades` and `book` feeds. The core mutates
-// in place, so every check happens before it is called (DESIGN §2 "Errors are outcomes").
+// terminal Release to the owner — plus the public `trades` and `book` feeds and one record of
+// the message's trades for the sink. The core mutates in place, so every check happens before
+// it is called (DESIGN §2 "Errors are outcomes").
 import { BookEvents, OrderBook, type OrderEntry, tradeId } from "../../domain/book/index.js"
 import type { ActorContext, Handlers } from "../../runtime/actor.js"
 import { Issue, OrderUpdated, Release, Settle, Wallet, houseKey } from "../wallet/protocol.js"
 import { type BookDelta, type BookMessage, Expire, type MarketTerms, type TradePrinted, trusted } from "./protocol.js"
 import { InvalidAddress, makeAddress } from "../../runtime/address.js"
+import { mergeRecords, RecordTrades, sinkFor, type TradeRow } from "../sink/protocol.js"
 import type { BookSnapshot } from "../../domain/book/index.js"
 
 /** One book's state: its terms once listed, the halt flag, and the matching core. */
@@ -84,6 +86,7 @@ const TERMINAL = new Set(["FILLED", "CANCELLED", "REJECTED", "EXPIRED"])
 /** Turns the core's events of this message into messages and feed entries. */
 const dispatch = (s: BookState, ctx: ActorContext<unknown, BookMessage>): void => {
   const levels: Array<readonly ["BUY" | "SELL", number, number]> = []
+  let trades: Array<TradeRow> | undefined
   for (let i = 0; i < out.length; i++) {
     const e = out.get(i)
     switch (e.kind) {
@@ -95,6 +98,13 @@ const dispatch = (s: BookState, ctx: ActorContext<unknown, BookMessage>): void =
         const printed: TradePrinted = { type: "order:matched", symbol: s.symbol, tradeId: id, seq: e.seq, price: e.price, qty: e.qty, side: e.side, time: ctx.time }
         s.stats.tradesSeq = ctx.publish("trades", printed)
         recordTrade(s.stats, ctx.time, e.price, e.qty)
+        const takerBuys = e.side === "BUY"
+        ;(trades ??= []).push({
+          tradeId: id, symbol: s.symbol, seq: e.seq, priceCents: e.price, quantity: e.qty,
+          buyerUserId: takerBuys ? e.takerOwner : e.makerOwner, sellerUserId: takerBuys ? e.makerOwner : e.takerOwner,
+          buyOrderId: takerBuys ? e.takerId : e.makerId, sellOrderId: takerBuys ? e.makerId : e.takerId,
+          makerSide, executedAt: ctx.time
+        })
         break
       }
       case "order":
@@ -116,6 +126,9 @@ const dispatch = (s: BookState, ctx: ActorContext<unknown, BookMessage>): void =
     const delta: BookDelta = { type: "order:book", symbol: s.symbol, levels, time: ctx.time }
     s.stats.bookSeq = ctx.publish("book", delta)
   }
+  // All trades of this message for the sink (DESIGN §5), merged with the shard's other reports
+  // of the batch into one message; none, nothing sent.
+  if (trades !== undefined) ctx.sendMerged(sinkFor(ctx.address), new RecordTrades({ trades }, trusted), mergeRecords)
 }
 
 /** Refuses an order without touching the core: its terminal REJECTED event releases the reservation. */

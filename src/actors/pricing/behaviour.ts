@@ -1,8 +1,10 @@
 // The pricing actor: trend signals -> index price by the domain formula (DESIGN §3 "Pricing"),
-// published as `price:updated` and passed to the house market maker when it moves.
+// published as `price:updated` and passed to the house market maker when it moves; every signal
+// is recorded in trend_metrics through the sink.
 import { type CategoryParams, defaultCategoryParams, indexPrice, simulatePriceMovement, type TrendSignal } from "../../domain/pricing.js"
 import type { Handlers } from "../../runtime/actor.js"
 import { MarketMaker, Requote } from "../market-maker/protocol.js"
+import { mergeRecords, RecordSignals, sinkFor } from "../sink/protocol.js"
 import type { PriceUpdated, PricingMessage } from "./protocol.js"
 
 /** One symbol's pricing state. */
@@ -62,6 +64,17 @@ export const pricingHandlers: Handlers<PricingState, PricingMessage> = {
     s.updatedAt = ctx.time
     const event: PriceUpdated = { type: "price:updated", symbol: s.symbol, indexPrice: next, viralityScore: m.viralityScore, sentimentPermille: m.sentimentPermille, time: ctx.time }
     ctx.publish("prices", event)
+    // (symbol, observedAt) is the row's key: a re-sent signal is stored once.
+    const observedAt = m.observedAt !== undefined && isInt(m.observedAt) ? m.observedAt : ctx.time
+    const volume = Math.round(m.volume ?? 0)
+    const engagementRate = m.engagementRate ?? 0
+    ctx.sendMerged(sinkFor(ctx.address), new RecordSignals({
+      samples: [{
+        symbol: s.symbol, observedAt, viralityScore: m.viralityScore, sentiment: m.sentimentPermille / 1000,
+        velocity: m.velocityPermille / 1000, volume: isInt(volume) && volume >= 0 ? volume : 0,
+        engagementRate: Number.isFinite(engagementRate) ? engagementRate : 0
+      }]
+    }, { disableValidation: true }), mergeRecords)
     if (moved && s.marketMaker) ctx.send(MarketMaker.ref(s.symbol), new Requote({ indexPrice: next }))
     return s
   },

@@ -24,7 +24,12 @@ export class Configure extends Schema.TaggedClass<Configure>()("Configure", {
 export class Signal extends Schema.TaggedClass<Signal>()("Signal", {
   viralityScore: Schema.Number,
   velocityPermille: Schema.Number,
-  sentimentPermille: Schema.Number
+  sentimentPermille: Schema.Number,
+  /** When the ML service observed it (epoch ms); absent: the message's time. Recorded, not priced. */
+  observedAt: Schema.optional(Schema.Number),
+  /** Mentions counted, and engagement rate 0..1: recorded in trend_metrics, not priced. */
+  volume: Schema.optional(Schema.Number),
+  engagementRate: Schema.optional(Schema.Number)
 }) {}
 
 /** The market view's pricing part. */

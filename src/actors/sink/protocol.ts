@@ -111,6 +111,49 @@ export class RecordBatch extends Schema.TaggedClass<RecordBatch>()("RecordBatch"
   samples: Schema.optional(Schema.Array(SignalRow))
 }) {}
 
+// Batches `mergeRecords` built: their arrays are its own, so later messages are appended in place
+// (merging n messages costs O(rows), not O(n × rows)).
+const accumulators = new WeakSet<object>()
+
+const appendTo = (into: Array<unknown>, rows: ReadonlyArray<unknown> | undefined) => {
+  if (rows !== undefined) for (const row of rows) into.push(row)
+}
+
+const rowsOfMessage = (m: SinkMessage) => {
+  switch (m._tag) {
+    case "RecordTrades":
+      return { trades: m.trades }
+    case "RecordOrders":
+      return { orders: m.orders }
+    case "RecordLedger":
+      return { entries: m.entries }
+    case "RecordSignals":
+      return { samples: m.samples }
+    case "RecordBatch":
+      return m
+  }
+}
+
+/**
+ * Merges two sink messages into one RecordBatch (`ctx.sendMerged`): the runtime then sends one
+ * message per sink per applied batch instead of one per handled message.
+ */
+export const mergeRecords = (into: SinkMessage, next: SinkMessage): SinkMessage => {
+  let batch: RecordBatch
+  if (into._tag === "RecordBatch" && accumulators.has(into)) batch = into
+  else {
+    const first = rowsOfMessage(into)
+    batch = new RecordBatch({ trades: [...(first.trades ?? [])], orders: [...(first.orders ?? [])], entries: [...(first.entries ?? [])], samples: [...(first.samples ?? [])] }, { disableValidation: true })
+    accumulators.add(batch)
+  }
+  const more = rowsOfMessage(next)
+  appendTo(batch.trades as Array<unknown>, more.trades)
+  appendTo(batch.orders as Array<unknown>, more.orders)
+  appendTo(batch.entries as Array<unknown>, more.entries)
+  appendTo(batch.samples as Array<unknown>, more.samples)
+  return batch
+}
+
 /** Every message a sink accepts. */
 export const SinkProtocol = Schema.Union(RecordTrades, RecordOrders, RecordLedger, RecordSignals, RecordBatch)
 /** A sink message. */

@@ -15,6 +15,7 @@ import { checkTerms, type Refusal } from "./placement.js"
 import { type Credit, houseKey, type WalletMessage, WalletRejected, type Withdraw } from "./protocol.js"
 import { placeLadder } from "./ladder.js"
 import { answerPlacement, commitOrder, emitEvent, knownClientOrder, prepareOrder } from "./prepare-order.js"
+import { reportOrder } from "./sink-report.js"
 import { available, close, findOrder, journal, locked, orderView, post, walletView, type WalletState } from "./wallet-state.js"
 
 const rejected = (r: Refusal) => new WalletRejected(r)
@@ -192,6 +193,7 @@ export const walletHandlers: Handlers<WalletState, WalletMessage> = {
     o.status = "PARTIAL"
     o.updatedAt = m.time
     o.version++
+    reportOrder(o)
     journal(s, [posting])
     emitEvent(ctx, "order:matched", { orderId: o.orderId, tradeId: m.tradeId, symbol: m.symbol, side: o.side, role: m.role, price: m.price, qty: m.qty, fee })
     return s
@@ -205,6 +207,7 @@ export const walletHandlers: Handlers<WalletState, WalletMessage> = {
     o.updatedAt = m.time
     o.version++
     answerPlacement(o, ctx)
+    reportOrder(o)
     emitEvent(ctx, "order:updated", { order: orderView(o) })
     return s
   },
@@ -221,6 +224,7 @@ export const walletHandlers: Handlers<WalletState, WalletMessage> = {
     o.updatedAt = m.time
     o.version++
     answerPlacement(o, ctx)
+    reportOrder(o)
     close(s, o)
     journal(s, postings)
     emitEvent(ctx, "order:updated", { order: orderView(o) })

@@ -8,6 +8,7 @@ import type { ActorContext } from "../../runtime/actor.js"
 import { Book, Cancel, Submit, trusted } from "../book/protocol.js"
 import { checkTerms, placeOrder } from "./placement.js"
 import type { ReplaceLadder, WalletMessage } from "./protocol.js"
+import { reportOrder } from "./sink-report.js"
 import { available, journal, locked, type OrderRecord, post, type WalletState } from "./wallet-state.js"
 
 /** Handles ReplaceLadder (stale versions are ignored). */
@@ -55,6 +56,7 @@ export const placeLadder = (s: WalletState, m: ReplaceLadder, ctx: ActorContext<
   }
   for (const o of placed) {
     s.orders[o.orderId] = o
+    reportOrder(o)
     ctx.send(book, new Submit({
       orderId: o.orderId, owner: s.owner, side: o.side, type: "LIMIT", price: o.worstPrice, qty: o.qty, tif: "GTC",
       postOnly: true, stp: "EXPIRE_TAKER", version: m.version, terms: m.terms

@@ -7,6 +7,7 @@ import { type Posting, reservePosting } from "../../domain/ledger.js"
 import type { ActorContext } from "../../runtime/actor.js"
 import { Book, Submit, trusted } from "../book/protocol.js"
 import { type OrderInput, placeOrder, type Refusal } from "./placement.js"
+import { reportOrder } from "./sink-report.js"
 import { type OrderAccepted, PlaceOrder, type ReplaceOrder, type WalletMessage } from "./protocol.js"
 import { acceptedView, available, findOrder, journal, type OrderRecord, orderView, post, rememberClientOrder, type WalletState } from "./wallet-state.js"
 
@@ -85,6 +86,7 @@ export const commitOrder = (s: WalletState, p: Prepared, ctx: ActorContext<Place
   const o = p.order
   s.accounts = p.accounts
   s.orders[o.orderId] = o
+  reportOrder(o)
   if (o.clientOrderId !== undefined) rememberClientOrder(s, o.clientOrderId, o.orderId)
   journal(s, [p.posting])
   ctx.send(Book.ref(o.symbol), p.submit)

@@ -7,6 +7,7 @@ import { Account, applyPosting, balanceKey, type LedgerError, type Posting } fro
 import { averagePrice } from "../../domain/book/index.js"
 import type { ReplyHandle } from "../../runtime/actor-context.js"
 import type { OrderAccepted, OrderView, WalletView } from "./protocol.js"
+import { reportPostings } from "./sink-report.js"
 
 /** An order with its reservation: what is locked for it, what it filled, what fees it paid. */
 export type OrderRecord = {
@@ -83,8 +84,9 @@ export const post = (accounts: Record<string, number>, postings: ReadonlyArray<P
   return next
 }
 
-/** Records applied postings in the bounded journal (mutates; call after validation). */
+/** Records applied postings in the bounded journal and the sink's report (mutates; call after validation). */
 export const journal = (s: WalletState, postings: ReadonlyArray<Posting>): void => {
+  reportPostings(postings)
   for (const p of postings) if (p.entries.length > 0) s.journal.push(p)
   if (s.journal.length > LIMITS.journal) s.journal.splice(0, s.journal.length - LIMITS.journal)
 }

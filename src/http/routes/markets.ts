@@ -13,6 +13,7 @@ import { authenticateRequest, requireRole } from "../auth/tokens.js"
 import { decodeBody } from "../decode.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
 import { runHandler } from "../run.js"
+import { marketHistory } from "./history.js"
 
 /** `POST /signals`: one observation of a trend by an ML service. */
 export const SignalRequest = Schema.Struct({
@@ -78,6 +79,7 @@ export const marketRoutes = (runtime: EdgeRuntime) =>
       )
     )
     .get("/market/*", (c) =>
+      marketHistory(runtime, c) ??
       runHandler(
         runtime,
         c,
@@ -102,7 +104,10 @@ export const marketRoutes = (runtime: EdgeRuntime) =>
             new Signal({
               viralityScore: signal.viralityScore,
               velocityPermille: Math.round((signal.velocity ?? 0) * 1000),
-              sentimentPermille: Math.round(signal.sentiment * 1000)
+              sentimentPermille: Math.round(signal.sentiment * 1000),
+              ...(signal.observedAt === undefined ? {} : { observedAt: signal.observedAt.getTime() }),
+              ...(signal.volume === undefined ? {} : { volume: Math.round(signal.volume) }),
+              ...(signal.engagementRate === undefined ? {} : { engagementRate: signal.engagementRate })
             })
           )
           return c.json({ symbol: listed.symbol, listed: listed.created }, 202)

@@ -1,0 +1,98 @@
+// What one wallet message changed, reported to the sink (DESIGN §5): the orders it created or
+// moved to a new version and the ledger lines of the postings it applied, as one RecordBatch per
+// handled message after the handler returns (which the runtime merges per batch and sink).
+// Messages that change nothing send nothing.
+import { averagePrice } from "../../domain/book/index.js"
+import type { Posting } from "../../domain/ledger.js"
+import type { ActorContext, Handlers, Tagged } from "../../runtime/actor.js"
+import { trusted } from "../book/protocol.js"
+import { type LedgerRow, mergeRecords, type OrderRow, RecordBatch, sinkFor } from "../sink/protocol.js"
+import type { OrderView } from "./protocol.js"
+
+// Structural, so wallet-state (whose journal reports here) and this module do not import each other.
+type OrderRecord = OrderView
+type WalletState = { readonly owner: string }
+
+// One buffer for every wallet in the process: handlers run one at a time, and each message
+// starts with an empty one (a handler that threw leaves nothing behind for the next).
+const orders: Array<OrderRecord> = []
+const postings: Array<Posting> = []
+
+/** Notes an order created or changed by the current message (rows are read when it ends). */
+export const reportOrder = (o: OrderRecord): void => {
+  orders.push(o)
+}
+
+/** Notes postings the current message applied. */
+export const reportPostings = (applied: ReadonlyArray<Posting>): void => {
+  for (const p of applied) if (p.entries.length > 0) postings.push(p)
+}
+
+/** An order row; its version grows with every change, so the newest report wins in storage. */
+const orderRow = (owner: string, o: OrderRecord): OrderRow => ({
+  orderId: o.orderId, userId: owner, symbol: o.symbol, side: o.side, type: o.type, timeInForce: o.timeInForce, status: o.status,
+  priceCents: o.price ?? null, stopPriceCents: o.stopPrice ?? null, quantity: o.qty, filled: o.filled,
+  avgPriceCents: o.filled > 0 ? averagePrice(o.notional, o.filled) : null, clientOrderId: o.clientOrderId ?? null,
+  version: o.version, createdAt: o.createdAt, updatedAt: o.updatedAt
+})
+
+// Posting ids end in what they did (`<order>:reserve`, `<trade>:BUY`, `<key>:credit`, ...): the
+// part before is the reference, the suffix names the reason.
+const reasons: Record<string, string> = {
+  credit: "deposit", cash: "deposit", withdraw: "withdrawal", reserve: "reserve", release: "release", issue: "issue",
+  BUY: "trade", SELL: "trade"
+}
+
+/** One row per entry; the entry id is the posting's (deterministic: from the message id) plus the line's index. */
+const ledgerRows = (owner: string, p: Posting, time: number, rows: Array<LedgerRow>): void => {
+  const cut = p.id.lastIndexOf(":")
+  const suffix = p.id.slice(cut + 1)
+  const reason = reasons[suffix] ?? suffix
+  const referenceId = cut > 0 ? p.id.slice(0, cut) : null
+  // The wallet's own accounts are stored without its name (available, locked, fees); others as they are.
+  const own = `${owner}:`
+  p.entries.forEach((e, i) => {
+    rows.push({
+      entryId: `${p.id}/${i}`, wallet: owner, account: e.account.startsWith(own) ? e.account.slice(own.length) : e.account,
+      asset: e.currency, amount: e.amount, reason, referenceId, createdAt: time
+    })
+  })
+}
+
+/** Sends what the message changed to the wallet's sink, once, and empties the buffers. */
+const flush = (s: WalletState, ctx: ActorContext<unknown, never>): void => {
+  if (orders.length === 0 && postings.length === 0) return
+  const seen = new Set<string>()
+  const orderRows: Array<OrderRow> = []
+  // Newest report of an order last: its state after the handler is the one to record.
+  for (let i = orders.length - 1; i >= 0; i--) {
+    const o = orders[i]!
+    if (seen.has(o.orderId)) continue
+    seen.add(o.orderId)
+    orderRows.push(orderRow(s.owner, o))
+  }
+  const entries: Array<LedgerRow> = []
+  for (const p of postings) ledgerRows(s.owner, p, ctx.time, entries)
+  orders.length = 0
+  postings.length = 0
+  // Merged by the runtime with the shard's other reports of the batch: one message per sink per batch.
+  ctx.sendMerged(sinkFor(ctx.address), new RecordBatch({
+    ...(orderRows.length > 0 ? { orders: orderRows } : {}),
+    ...(entries.length > 0 ? { entries } : {})
+  }, trusted), mergeRecords)
+}
+
+/** The handlers, each followed by its report to the sink. */
+export const reportingToSink = <S extends WalletState, M extends Tagged>(handlers: Handlers<S, M>): Handlers<S, M> => {
+  const wrapped: Record<string, (s: S, m: Tagged, ctx: ActorContext<unknown, never>) => S> = {}
+  for (const [tag, handler] of Object.entries(handlers) as Array<[string, (s: S, m: Tagged, ctx: ActorContext<unknown, never>) => S]>) {
+    wrapped[tag] = (s, m, ctx) => {
+      orders.length = 0
+      postings.length = 0
+      const next = handler(s, m, ctx)
+      flush(next, ctx)
+      return next
+    }
+  }
+  return wrapped as unknown as Handlers<S, M>
+}
