@@ -12,12 +12,12 @@
 //
 //   npm run bench -- sink     (BENCH_DATABASE_URL: the admin URL; BENCH_SINK_RATES=2500,10000, BENCH_SINK_SECONDS;
 //                              BENCH_SINK_TRADING_RATES=500,1500; BENCH_ONLY=write|lag|trading for one part)
+import { ADMIN_URL, scratchDatabase } from "./_bench-database.js"
 import { withBenchRedis } from "./_bench-redis.js"
 import { tradingLoad } from "./_sink-trading.js"
 import { Context, Effect, Fiber, Layer, Logger, Option } from "effect"
 import { randomBytes } from "node:crypto"
 import { loadavg } from "node:os"
-import postgres from "postgres"
 import { sinkLayer } from "../src/actors/sink/index.js"
 import { RecordTrades, Sink, type TradeRow } from "../src/actors/sink/protocol.js"
 import { rowsOf } from "../src/actors/sink/sink-rows.js"
@@ -30,7 +30,6 @@ import { ShardNode } from "../src/runtime/shard-node.js"
 import { migrate } from "../src/storage/migrate.js"
 import { Sql } from "../src/storage/sql.js"
 
-const ADMIN_URL = process.env["BENCH_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres"
 const BATCH_ROWS = Number(process.env["BENCH_SINK_ROWS"] ?? 100_000)
 /** Trades per message in part 1, and transactions in flight (the writer's and the naive loop's). */
 const MESSAGE_ROWS = Number(process.env["BENCH_SINK_MESSAGE_ROWS"] ?? 100)
@@ -69,28 +68,6 @@ const trades = (symbol: string, from: number, n: number, at: (i: number) => numb
       executedAt: at(i)
     }
   })
-
-const withAdmin = <A>(f: (admin: postgres.Sql) => Promise<A>) =>
-  Effect.promise(async () => {
-    const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} })
-    try {
-      return await f(admin)
-    } finally {
-      await admin.end({ timeout: 5 })
-    }
-  })
-
-/** A scratch database for the run, dropped at the end. */
-const scratchDatabase = Effect.gen(function* () {
-  const name = `vfx_bench_${randomBytes(6).toString("hex")}`
-  yield* Effect.acquireRelease(
-    withAdmin((sql) => sql`create database ${sql(name)}`),
-    () => withAdmin((sql) => sql`drop database if exists ${sql(name)} with (force)`)
-  )
-  const url = new URL(ADMIN_URL)
-  url.pathname = `/${name}`
-  return url.toString()
-})
 
 const rate = (rows: number, ms: number) => Math.round((rows / ms) * 1000)
 const fmt = (n: number) => n.toLocaleString("en-US")

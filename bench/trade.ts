@@ -6,10 +6,12 @@
 //  2. place-to-fill latency: open loop at RATE orders/s of marketable IOC orders against
 //     resting house liquidity; a fill's latency runs from the order's scheduled send time until
 //     the bench sees its trade on the book's `trades` feed.
+// The node runs every actor, the sink included, writing to a scratch PostgreSQL database.
 // No peer exists for a whole exchange saga; the figures print beside the issue's targets.
 //
 //   npm run bench -- trade   (BENCH_TRADE_ORDERS, BENCH_TRADE_IN_FLIGHT, BENCH_TRADE_RATE,
 //                             BENCH_TRADE_SECONDS, BENCH_TRADE_TRADERS, BENCH_TRADE_SYMBOLS, BENCH_NODE_ARGS)
+import { scratchDatabase } from "./_bench-database.js"
 import { withBenchRedis } from "./_bench-redis.js"
 import { Effect, Layer, Logger, LogLevel, Option } from "effect"
 import { spawn } from "node:child_process"
@@ -132,7 +134,9 @@ const place = (client: ActorClient["Type"], trader: string, order: Omit<Construc
 
 const bench = (url: string, prefix: string) =>
   Effect.gen(function* () {
-    const node = yield* nodeProcess({ REDIS_URL: url, VIRALFX_PREFIX: prefix, VIRALFX_SHARDS: String(SHARDS), NODE_ID: "bench-node" })
+    // The node writes the record to a scratch PostgreSQL database, as a production node would.
+    const database = yield* scratchDatabase
+    const node = yield* nodeProcess({ REDIS_URL: url, DATABASE_URL: database, VIRALFX_PREFIX: prefix, VIRALFX_SHARDS: String(SHARDS), NODE_ID: "bench-node" })
     const client = yield* ActorClient
     const keys = makeKeys(prefix, SHARDS)
     const traders = Array.from({ length: TRADERS }, (_, i) => `trader${i}`)
