@@ -68,7 +68,7 @@ export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   app.route("/", opsRoutes(runtime, metrics))
   app.route("/", authRoutes(runtime))
   app.route("/", apiKeyRoutes(runtime))
-  app.route("/", tradingRoutes(runtime, markets))
+  app.route("/", tradingRoutes(runtime, markets, metrics))
   app.route("/", portfolioRoutes(runtime))
   app.route("/", adminMarketRoutes(runtime, markets))
   // Before marketRoutes: its `/market/*` catch-all would take `/market/<symbol>/orderbook`.

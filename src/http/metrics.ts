@@ -1,5 +1,6 @@
-// Prometheus metrics of one edge (prom-client): requests and latencies per route, plus the
-// runtime's per-shard inbox lag, read at scrape time. One registry per app, so tests are isolated.
+// Prometheus metrics of one edge (prom-client): requests and latencies per route and orders by
+// outcome, plus what the routes read at scrape time (inbox lag per shard, trades per market).
+// One registry per app, so tests are isolated.
 import type { MiddlewareHandler } from "hono"
 import { Counter, Histogram, Registry } from "prom-client"
 
@@ -7,6 +8,8 @@ import { Counter, Histogram, Registry } from "prom-client"
 export interface EdgeMetrics {
   readonly registry: Registry
   readonly middleware: MiddlewareHandler
+  /** Orders placed through this edge, by outcome: the book's status, DUPLICATE, REFUSED by the wallet, IN_FLIGHT (answered 202) or FAILED. */
+  readonly orders: Counter<"outcome">
 }
 
 /** Creates the registry and the request-measuring middleware. */
@@ -33,5 +36,11 @@ export const makeMetrics = (): EdgeMetrics => {
     requests.inc({ method: c.req.method, route, status: String(c.res.status) })
     duration.observe({ method: c.req.method, route }, (performance.now() - started) / 1000)
   }
-  return { registry, middleware }
+  const orders = new Counter({
+    name: "viralfx_orders_total",
+    help: "Orders placed through this edge, by outcome (the book's status, REFUSED, IN_FLIGHT)",
+    labelNames: ["outcome"] as const,
+    registers: [registry]
+  })
+  return { registry, middleware, orders }
 }

@@ -2,7 +2,13 @@
 // `seq` (gapless from 1, one writer) and `d` (JSON event); stream IDs are Redis times, not seqs,
 // but seqs grow with the IDs, so "the entry with seq s" sits (last - s) entries from the end.
 import { Effect } from "effect"
+import { type Address, addressString, shardOf } from "./address.js"
+import type { Keys } from "./keys.js"
 import { RedisClient } from "./redis.js"
+
+/** The stream key of `feed` written by the actor at `address` (on its shard, as its commits write it). */
+export const feedStreamKey = (keys: Keys, address: Address, feed: string): string =>
+  keys.shard(shardOf(address, keys.shardCount)).feed(`${addressString(address)}:${feed}`)
 
 /** One feed entry: its stream ID, its seq and its decoded event. */
 export interface FeedEntry {

@@ -57,6 +57,20 @@ describe("trading over HTTP", () => {
     })
   )
 
+  it.scopedLive("/metrics counts orders by what the book did and trades per market", () =>
+    Effect.gen(function* () {
+      const { app, symbol, token } = yield* exchange
+      const filled = yield* call(app, "/order", as(token, json("POST", { symbol, side: "BUY", type: "LIMIT", quantity: 2, price: "12.00" })))
+      assert.strictEqual(filled.status, 201)
+      yield* call(app, "/order", as(token, json("POST", { symbol, side: "BUY", type: "LIMIT", quantity: 1, price: "1.00" })))
+      const text = yield* Effect.promise(async () => (await app.request("/metrics")).text())
+      assert.include(text, 'viralfx_orders_total{outcome="FILLED"} 1')
+      assert.include(text, 'viralfx_orders_total{outcome="PENDING"} 1')
+      const trades = Number(new RegExp(`viralfx_trades\\{symbol="${symbol}"\\} (\\d+)`).exec(text)?.[1])
+      assert.isAtLeast(trades, 1, "the fill is counted in the book's trades")
+    })
+  )
+
   it.scopedLive("a resting order is cancelled through its wallet and ends CANCELLED", () =>
     Effect.gen(function* () {
       const { app, symbol, token } = yield* exchange

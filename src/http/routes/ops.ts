@@ -3,7 +3,10 @@
 import { Effect } from "effect"
 import { Hono } from "hono"
 import { Gauge } from "prom-client"
+import { Book } from "../../actors/book/protocol.js"
+import { GetMarkets, Listing, LISTING_KEY } from "../../actors/listing/protocol.js"
 import { ActorClient } from "../../runtime/actor-client.js"
+import { feedBounds, feedStreamKey } from "../../runtime/feed-stream.js"
 import { readClusterStatus } from "../../runtime/cluster-status.js"
 import { RedisClient } from "../../runtime/redis.js"
 import type { RouteDoc } from "../api-docs.js"
@@ -26,6 +29,17 @@ const clusterStatus = Effect.gen(function* () {
   return yield* readClusterStatus(redis, client.keys)
 })
 
+/** Trades per listed market, read from the newest entry of each book's trades feed. */
+const tradesPerMarket = Effect.gen(function* () {
+  const client = yield* ActorClient
+  const markets = yield* client.ask(Listing.ref(LISTING_KEY), new GetMarkets())
+  return yield* Effect.forEach(
+    markets,
+    (m) => Effect.map(feedBounds(feedStreamKey(client.keys, { kind: Book.name, key: m.symbol }, "trades")), (b) => [m.symbol, b.newest?.seq ?? 0] as const),
+    { concurrency: 16 }
+  )
+})
+
 /** `/healthz`, `/readyz`, `/metrics`, `/admin/cluster`. */
 export const opsRoutes = (runtime: EdgeRuntime, metrics: EdgeMetrics) => {
   new Gauge({
@@ -37,6 +51,17 @@ export const opsRoutes = (runtime: EdgeRuntime, metrics: EdgeMetrics) => {
       const status = await runtime.runPromise(Effect.option(clusterStatus))
       if (status._tag === "None") return
       for (const shard of status.value.shards) this.set({ shard: String(shard.shard) }, shard.lag ?? shard.inboxLength)
+    }
+  })
+  new Gauge({
+    name: "viralfx_trades",
+    help: "Trades each market has printed: the newest seq of its book's trades feed (gapless, so a count)",
+    labelNames: ["symbol"] as const,
+    registers: [metrics.registry],
+    async collect() {
+      const counts = await runtime.runPromise(Effect.option(tradesPerMarket))
+      if (counts._tag === "None") return
+      for (const [symbol, trades] of counts.value) this.set({ symbol }, trades)
     }
   })
   return new Hono()

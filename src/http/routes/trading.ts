@@ -2,7 +2,7 @@
 // through the runtime's ask, so a cancel can never overtake the order it cancels.
 import { Effect, Option, Schema } from "effect"
 import { Hono, type Context } from "hono"
-import { Wallet, CancelOrder, GetOrder, GetOrders, GetWallet, PlaceOrder, Credit } from "../../actors/wallet/protocol.js"
+import { CancelOrder, Credit, GetOrder, GetOrders, GetWallet, PlaceOrder, Wallet, WalletRejected } from "../../actors/wallet/protocol.js"
 import { ActorClient } from "../../runtime/actor-client.js"
 import { AskTimeout } from "../../runtime/errors.js"
 import { formatCents, MoneyInput, PriceInput, QuantityInput } from "../../domain/money.js"
@@ -15,6 +15,7 @@ import { decodeBody } from "../decode.js"
 import type { MarketCache } from "../market-cache.js"
 import { marketPrice } from "../market-price.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
+import type { EdgeMetrics } from "../metrics.js"
 import { idempotent } from "../idempotency.js"
 import { HttpProblem } from "../problem.js"
 import { runHandler } from "../run.js"
@@ -49,9 +50,10 @@ export const tradingDocs: ReadonlyArray<RouteDoc> = [
 
 const user = (c: Context) => Effect.flatMap(authenticateRequest(c), (p) => requireRole(p, "user"))
 
-const placeOrder = (c: Context, markets: MarketCache) => Effect.flatMap(user(c), (principal) => idempotent(c, principal.userId, placeOrderOf(c, principal, markets)))
+const placeOrder = (c: Context, markets: MarketCache, metrics: EdgeMetrics) =>
+  Effect.flatMap(user(c), (principal) => idempotent(c, principal.userId, placeOrderOf(c, principal, markets, metrics)))
 
-const placeOrderOf = (c: Context, principal: Principal, markets: MarketCache) =>
+const placeOrderOf = (c: Context, principal: Principal, markets: MarketCache, metrics: EdgeMetrics) =>
   Effect.gen(function* () {
     const body = yield* decodeBody(c, OrderRequest)
     if (body.type !== undefined && body.orderType !== undefined && body.type !== body.orderType) {
@@ -79,6 +81,10 @@ const placeOrderOf = (c: Context, principal: Principal, markets: MarketCache) =>
       terms: market.terms
     })
     return yield* client.ask(Wallet.ref(principal.userId), order).pipe(
+      Effect.tapBoth({
+        onSuccess: (accepted) => Effect.sync(() => metrics.orders.inc({ outcome: accepted.duplicate ? "DUPLICATE" : accepted.status })),
+        onFailure: (e) => Effect.sync(() => metrics.orders.inc({ outcome: e instanceof AskTimeout ? "IN_FLIGHT" : e instanceof WalletRejected ? "REFUSED" : "FAILED" }))
+      }),
       Effect.map((accepted) =>
         // The wallet answers once the book has taken the order: this is what the book did.
         c.json(
@@ -100,10 +106,10 @@ const placeOrderOf = (c: Context, principal: Principal, markets: MarketCache) =>
   })
 
 /** The trading sub-app. */
-export const tradingRoutes = (runtime: EdgeRuntime, markets: MarketCache) =>
+export const tradingRoutes = (runtime: EdgeRuntime, markets: MarketCache, metrics: EdgeMetrics) =>
   new Hono()
-    .post("/order", (c) => runHandler(runtime, c, placeOrder(c, markets)))
-    .post("/orders", (c) => runHandler(runtime, c, placeOrder(c, markets)))
+    .post("/order", (c) => runHandler(runtime, c, placeOrder(c, markets, metrics)))
+    .post("/orders", (c) => runHandler(runtime, c, placeOrder(c, markets, metrics)))
     .get("/order/:id", (c) =>
       runHandler(
         runtime,

@@ -7,7 +7,8 @@ import { GetMarket, Listing, LISTING_KEY } from "../../actors/listing/protocol.j
 import { Pricing } from "../../actors/pricing/protocol.js"
 import { Wallet } from "../../actors/wallet/protocol.js"
 import { ActorClient } from "../../runtime/actor-client.js"
-import { addressString, InvalidAddress, makeAddress, shardOf } from "../../runtime/address.js"
+import { InvalidAddress, makeAddress } from "../../runtime/address.js"
+import { feedStreamKey } from "../../runtime/feed-stream.js"
 import type { Keys } from "../../runtime/keys.js"
 import type { Principal } from "../auth/principal.js"
 import { presentDepth } from "../routes/orderbook.js"
@@ -30,7 +31,7 @@ export class ChannelRefused {
 const feedKey = (keys: Keys, kind: string, key: string, feed: string) => {
   const address = makeAddress(kind, key)
   if (address instanceof InvalidAddress) return new ChannelRefused("BAD_SUBSCRIPTION", address.reason)
-  return keys.shard(shardOf(address, keys.shardCount)).feed(`${addressString(address)}:${feed}`)
+  return feedStreamKey(keys, address, feed)
 }
 
 /** The subscription spec of `channel` for this socket's principal, or why not. */
