@@ -49,7 +49,9 @@ describe("trading over HTTP", () => {
       const filled = yield* place({ side: "BUY", type: "LIMIT", quantity: 5, price: "12.00" })
       assert.strictEqual(filled.status, 201)
       assert.include(filled.body, { status: "FILLED", reason: "NONE", filled: 5 })
-      assert.isNotNull(filled.body.avgPrice)
+      const order = (yield* Effect.flatMap(call(app, `/order/${(filled.body as unknown as { orderId: string }).orderId}`, as(token)), (r) => Effect.promise(() => r.json()))) as { avgPrice: string }
+      assert.notStrictEqual(filled.body.avgPrice, "0.00")
+      assert.strictEqual(filled.body.avgPrice, order.avgPrice, "the reply's average price is the order's")
       const resting = yield* place({ side: "BUY", type: "LIMIT", quantity: 1, price: "1.00" })
       assert.include(resting.body, { status: "PENDING", filled: 0, avgPrice: null })
       const refused = yield* place({ side: "BUY", type: "LIMIT", quantity: 1, price: "12.00", postOnly: true })

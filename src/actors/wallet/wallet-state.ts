@@ -117,7 +117,6 @@ export const findOrder = (s: WalletState, orderId?: string, clientOrderId?: stri
   return undefined
 }
 
-/** The public view of an order (no internal bookkeeping). */
 /** What a placement answers for `o`. */
 export const acceptedView = (o: OrderRecord, duplicate: boolean): OrderAccepted => ({
   orderId: o.orderId,
@@ -127,9 +126,10 @@ export const acceptedView = (o: OrderRecord, duplicate: boolean): OrderAccepted 
   reserved: o.reserved,
   worstPrice: o.worstPrice,
   filled: o.filled,
-  avgPrice: o.avgPrice
+  avgPrice: averagePrice(o.notional, o.filled)
 })
 
+/** The public view of an order (no internal bookkeeping). */
 export const orderView = (o: OrderRecord): OrderView => ({
   orderId: o.orderId,
   ...(o.clientOrderId === undefined ? {} : { clientOrderId: o.clientOrderId }),
