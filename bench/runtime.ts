@@ -10,6 +10,7 @@
 // then until every shard's committed offset reaches its last inbox entry again. The actors
 // count what they applied and the counts are checked by asks after the clock stops.
 import { withBenchRedis } from "./_bench-redis.js"
+import { pool } from "./_task-pool.js"
 import { Queue, Worker } from "bullmq"
 import { Effect, Layer, Logger, Option, Schema } from "effect"
 import { Redis } from "ioredis"
@@ -91,15 +92,6 @@ const SinkLive = Sink.toLayer<number>({
 // Helpers
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-/** Runs `tasks` with at most `limit` in flight. */
-const pool = async (count: number, limit: number, task: (index: number) => Promise<unknown>): Promise<void> => {
-  let next = 0
-  const lane = async () => {
-    while (next < count) await task(next++)
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, lane))
-}
 
 /** Compares stream IDs `ms-seq`. */
 const idAtLeast = (a: string, b: string): boolean => {

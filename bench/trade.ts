@@ -13,6 +13,7 @@
 //                             BENCH_TRADE_SECONDS, BENCH_TRADE_TRADERS, BENCH_TRADE_SYMBOLS, BENCH_NODE_ARGS)
 import { scratchDatabase } from "./_bench-database.js"
 import { withBenchRedis } from "./_bench-redis.js"
+import { pool } from "./_task-pool.js"
 import { Effect, Layer, Logger, LogLevel, Option } from "effect"
 import { spawn } from "node:child_process"
 import { randomUUID } from "node:crypto"
@@ -47,15 +48,6 @@ const terms: MarketTerms = { ...defaultTerms, tick: 1, lot: 1 }
 const quantile = (sorted: ReadonlyArray<number>, q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US")
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
-
-/** Runs `count` tasks with at most `limit` in flight. */
-const pool = async (count: number, limit: number, task: (index: number) => Promise<unknown>): Promise<void> => {
-  let next = 0
-  const lane = async () => {
-    while (next < count) await task(next++)
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, lane))
-}
 
 /** The node under test in its own process (the edge and the node are separate processes in a cluster). */
 const nodeProcess = (env: Record<string, string>) =>
