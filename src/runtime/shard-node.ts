@@ -175,7 +175,11 @@ const make = Effect.gen(function* () {
       joined = true
       for (const [shard, entry] of running) {
         if (handingOff.size >= MAX_MOVES) break
-        if (owners[shard] !== settings.nodeId && !handingOff.has(shard) && !entry.owned.stopping) yield* beginHandOff(shard, entry)
+        if (owners[shard] === settings.nodeId || handingOff.has(shard) || entry.owned.stopping) continue
+        // Past its local deadline (this node was paused, or its renewals failed) the shard is
+        // lost, not handed off: wake its loop, which stops it at once without committing.
+        if (entry.owned.remaining() <= 0) entry.owned.wake.loop.signal()
+        else yield* beginHandOff(shard, entry)
       }
       const wanted = assigned.filter((s) => !running.has(s) && !handingOff.has(s) && !acquiring.has(s))
       for (const shard of wanted) acquiring.add(shard)
