@@ -6,7 +6,7 @@ import { cors } from "hono/cors"
 import type { RouteDoc } from "./api-docs.js"
 import type { EdgeRuntime } from "./edge-runtime.js"
 import { makeMarketCache } from "./market-cache.js"
-import { makeMetrics } from "./metrics.js"
+import { type EdgeMetrics, makeMetrics } from "./metrics.js"
 import { HttpProblem, respondProblem } from "./problem.js"
 import { rateLimit } from "./rate-limit.js"
 import { adminMarketDocs, adminMarketRoutes } from "./routes/admin-markets.js"
@@ -28,6 +28,8 @@ export interface AppOptions {
   readonly corsOrigins?: ReadonlyArray<string>
   /** Largest request body in bytes. */
   readonly maxBodyBytes?: number
+  /** The registry `/metrics` serves (the server adds its WebSocket gauges to it); a new one by default. */
+  readonly metrics?: EdgeMetrics
   /** Requests per window of one user; 0 or unset: unlimited. */
   readonly rateLimitPerUser?: number
   /** Requests per window from one client address; 0 or unset: unlimited. */
@@ -40,7 +42,7 @@ export interface AppOptions {
 
 /** Builds the edge app on a runtime. */
 export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
-  const metrics = makeMetrics()
+  const metrics = options.metrics ?? makeMetrics()
   const markets = makeMarketCache()
   const docs: ReadonlyArray<RouteDoc> = [
     ...opsDocs, ...authDocs, ...apiKeyDocs, ...tradingDocs, ...portfolioDocs, ...marketDocs, ...orderbookDocs, ...historyDocs, ...analyticsDocs,

@@ -4,6 +4,7 @@ import { serve } from "@hono/node-server"
 import type { Server } from "node:http"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { makeApp, type AppOptions } from "./app.js"
+import { makeMetrics, registerFeedMetrics } from "./metrics.js"
 import type { EdgeServices } from "./edge-runtime.js"
 import { attachFeedGateway, type FeedGateway, type FeedGatewayOptions } from "./ws/feed-gateway.js"
 
@@ -30,7 +31,8 @@ export const serveEdge = (options: EdgeOptions) =>
       Effect.sync(() => ManagedRuntime.make(Layer.succeedContext(services))),
       (rt) => Effect.promise(() => rt.dispose())
     )
-    const app = makeApp(runtime, options)
+    const metrics = options.metrics ?? makeMetrics()
+    const app = makeApp(runtime, { ...options, metrics })
     const server = yield* Effect.acquireRelease(
       Effect.async<ReturnType<typeof serve>>((resume) => {
         const s = serve({ fetch: app.fetch, port: options.port, hostname: options.host }, () => resume(Effect.succeed(s)))
@@ -39,6 +41,7 @@ export const serveEdge = (options: EdgeOptions) =>
     )
     // Released before the server: sockets are closed first, so `close` is not held open by them.
     const feeds = yield* attachFeedGateway(server as Server, runtime, options.ws)
+    registerFeedMetrics(metrics, feeds.stats)
     const address = server.address()
     return { port: typeof address === "object" && address !== null ? address.port : options.port, feeds } satisfies EdgeServer
   })

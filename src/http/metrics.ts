@@ -2,7 +2,8 @@
 // outcome, plus what the routes read at scrape time (inbox lag per shard, trades per market).
 // One registry per app, so tests are isolated.
 import type { MiddlewareHandler } from "hono"
-import { Counter, Histogram, Registry } from "prom-client"
+import { Counter, Gauge, Histogram, Registry } from "prom-client"
+import type { FeedGatewayStats } from "./ws/feed-gateway.js"
 
 /** The edge's metrics. */
 export interface EdgeMetrics {
@@ -43,4 +44,14 @@ export const makeMetrics = (): EdgeMetrics => {
     registers: [registry]
   })
   return { registry, middleware, orders }
+}
+
+/** Adds the WebSocket gateway's figures to the registry, read at scrape time. */
+export const registerFeedMetrics = (metrics: EdgeMetrics, counts: () => FeedGatewayStats): void => {
+  const gauge = (name: string, help: string, read: (c: FeedGatewayStats) => number) =>
+    new Gauge({ name, help, registers: [metrics.registry], collect() { this.set(read(counts())) } })
+  gauge("viralfx_ws_connections", "Open /ws sockets on this edge", (c) => c.connections)
+  gauge("viralfx_ws_streams", "Feed streams this edge's shared reader follows", (c) => c.streams)
+  gauge("viralfx_ws_slow_consumers_closed", "Sockets closed for buffering past the bound (4008), since start", (c) => c.slowConsumersClosed)
+  gauge("viralfx_ws_heartbeats_missed", "Sockets closed for missing a heartbeat, since start", (c) => c.heartbeatsMissed)
 }

@@ -36,6 +36,19 @@ describe("/ws protocol", () => {
     })
   )
 
+  it.scopedLive("/metrics shows the open sockets and the streams the edge reads", () =>
+    Effect.gen(function* () {
+      const { wsUrl, symbol, base } = yield* liveExchange()
+      const client = yield* connect(wsUrl)
+      client.send({ op: "subscribe", channel: "trades", symbol })
+      yield* client.next((e) => e.event === "subscribed", "the subscription")
+      const text = yield* Effect.promise(async () => (await fetch(`${base}/metrics`)).text())
+      assert.include(text, "viralfx_ws_connections 1")
+      assert.include(text, "viralfx_ws_streams 1")
+      assert.include(text, "viralfx_ws_slow_consumers_closed 0")
+    })
+  )
+
   it.scopedLive("after an unsubscribe no more events arrive and the edge stops reading the stream", () =>
     Effect.gen(function* () {
       const exchange = yield* liveExchange()
