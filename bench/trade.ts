@@ -207,7 +207,7 @@ const bench = (url: string, prefix: string) =>
       rejected,
       fills,
       sent: sentAt.size,
-      // CPU per order does not depend on what else shares the machine, unlike rates.
+      // CPU per order depends less than rates on what else shares the machine.
       nodeCpuPerOrderUs: (cpu.node / ORDERS) * 1e6,
       redisCpuPerOrderUs: (cpu.redis / ORDERS) * 1e6
     }
@@ -227,7 +227,7 @@ export async function run(): Promise<void> {
   const { fills } = result
   console.log(`  throughput (placed -> matched -> settled in both wallets): ${fmt(result.throughput)} orders/s` +
     `  (wallets accepted at ${fmt(result.acceptRate)}/s; ${result.rejected} rejected)   target >= 10,000/s: ${(result.throughput / 10_000).toFixed(2)}x`)
-  console.log(`  CPU per order in the throughput phase: node ${fmt(result.nodeCpuPerOrderUs)} µs, Redis ${fmt(result.redisCpuPerOrderUs)} µs (machine-independent of load; 100 µs/order on the node = 10,000/s per core)`)
+  console.log(`  CPU per order in the throughput phase: node ${fmt(result.nodeCpuPerOrderUs)} µs, Redis ${fmt(result.redisCpuPerOrderUs)} µs (less load-dependent than rates; 100 µs/order on the node = 10,000/s per core)`)
   console.log(`  place-to-fill at ${fmt(RATE)} orders/s for ${SECONDS} s (open loop, from scheduled time): ` +
     `p50 ${quantile(fills, 0.5).toFixed(2)} ms  p99 ${quantile(fills, 0.99).toFixed(2)} ms  max ${(fills[fills.length - 1] ?? NaN).toFixed(2)} ms` +
     `  (${fills.length} of ${result.sent} fills seen)   target p99 < 20 ms`)
