@@ -34,27 +34,37 @@ const replicaOf = (masterPort: number) =>
     return { ...replica, connection }
   })
 
-const strictCluster = (url: string) => testCluster(testSettings(url, { commitReplicas: 1 }), url)
+type Replica = Effect.Effect.Success<ReturnType<typeof replicaOf>>
+
+/** Runs `body` on a node and client in strict mode (one replica), on a master with a synced replica. */
+const withStrictCluster = <A, E>(body: (replica: Replica) => Effect.Effect<A, E, ActorClient | RedisClient>) =>
+  Effect.gen(function* () {
+    const master = yield* TestRedis
+    const replica = yield* replicaOf(master.port)
+    return yield* Effect.gen(function* () {
+      yield* (yield* ShardNode).awaitOwnership()
+      return yield* body(replica)
+    }).pipe(Effect.provide(testCluster(testSettings(master.url, { commitReplicas: 1 }), master.url)))
+  }).pipe(Effect.provide(TestRedis.layer))
+
+/** The keys of the shard that `key`'s counter lives on. */
+const shardOfCounter = (key: string) =>
+  Effect.map(ActorClient, (client) => client.keys.shard(shardOf({ kind: "counter", key }, client.keys.shardCount)))
 
 /** The committed offset of `key`'s shard on the master and on the replica. */
 const appliedOf = (key: string, replica: Redis) =>
   Effect.gen(function* () {
-    const client = yield* ActorClient
-    const redis = yield* RedisClient
-    const shard = client.keys.shard(shardOf({ kind: "counter", key }, client.keys.shardCount))
-    const onMaster = yield* redis.call("HGET applied", (r) => r.hget(shard.state, "applied"))
+    const shard = yield* shardOfCounter(key)
+    const onMaster = yield* (yield* RedisClient).call("HGET applied", (r) => r.hget(shard.state, "applied"))
     const onReplica = yield* Effect.promise(() => replica.hget(shard.state, "applied"))
-    return { onMaster, onReplica, inbox: shard.inbox }
+    return { onMaster, onReplica }
   })
 
 describe("strict replication", () => {
   it.scopedLive("a reply means the replica already holds the commit that produced it", () =>
-    Effect.gen(function* () {
-      const master = yield* TestRedis
-      const replica = yield* replicaOf(master.port)
-      yield* Effect.gen(function* () {
+    withStrictCluster((replica) =>
+      Effect.gen(function* () {
         const client = yield* ActorClient
-        yield* (yield* ShardNode).awaitOwnership()
         for (let i = 0; i < 20; i++) {
           yield* client.send(Counter.ref("a"), new Increment({ by: 1 }))
           assert.strictEqual((yield* client.ask(Counter.ref("a"), new Get())).count, i + 1)
@@ -62,19 +72,16 @@ describe("strict replication", () => {
           const { onMaster, onReplica } = yield* appliedOf("a", replica.connection)
           assert.strictEqual(onReplica, onMaster)
         }
-      }).pipe(Effect.provide(strictCluster(master.url)))
-    }).pipe(Effect.provide(TestRedis.layer)),
+      })
+    ),
     { timeout: 60_000 }
   )
 
   it.scopedLive("while no replica acknowledges, nothing reaches other shards; once it does, everything arrives once", () =>
-    Effect.gen(function* () {
-      const master = yield* TestRedis
-      const replica = yield* replicaOf(master.port)
-      yield* Effect.gen(function* () {
+    withStrictCluster((replica) =>
+      Effect.gen(function* () {
         const client = yield* ActorClient
-        yield* (yield* ShardNode).awaitOwnership()
-        const target = yield* appliedOf("to", replica.connection)
+        const target = yield* shardOfCounter("to")
         process.kill(replica.pid, "SIGSTOP")
         const sending = yield* Effect.fork(client.send(Counter.ref("from"), new Forward({ to: "to", by: 5 })))
         // The forward is applied on the master, but held: its target's inbox stays empty.
@@ -86,8 +93,8 @@ describe("strict replication", () => {
         // Generous: the replica resyncs first, and every shard's held work goes out behind it.
         const reached = yield* eventually(client.ask(Counter.ref("to"), new Get(), { timeout: "20 seconds" }), (r) => r.count > 0, "the forward to arrive", 60_000)
         assert.strictEqual(reached.count, 5)
-      }).pipe(Effect.provide(strictCluster(master.url)))
-    }).pipe(Effect.provide(TestRedis.layer)),
+      })
+    ),
     { timeout: 60_000 }
   )
 })
