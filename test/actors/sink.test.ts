@@ -17,7 +17,7 @@ import { query, Sql } from "../../src/storage/sql.js"
 import { backends, migrated } from "../support/database.js"
 import { eventually } from "../support/eventually.js"
 import { sharedRedisUrl } from "../support/redis-server.js"
-import { awaitQuiescence } from "../runtime/quiescence.js"
+import { awaitQuiescence } from "../../src/runtime/quiescence.js"
 import { testCluster, testSettings } from "../runtime/test-cluster.js"
 import { candlesBeside, expectedRecord, ledgerRows, orderRow, recordOf, signalRows, tradeRows } from "./fixtures/sink-data.js"
 

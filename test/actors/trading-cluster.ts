@@ -12,7 +12,7 @@ import type { ActorRef, Tagged } from "../../src/runtime/actor.js"
 import { shardOf } from "../../src/runtime/address.js"
 import { listDeadLetters } from "../../src/runtime/dead-letters.js"
 import { sharedRedisUrl } from "../support/redis-server.js"
-import { awaitQuiescence } from "../runtime/quiescence.js"
+import { awaitQuiescence } from "../../src/runtime/quiescence.js"
 import { testCluster, testSettings } from "../runtime/test-cluster.js"
 import type { MarketTerms } from "../../src/actors/book/protocol.js"
 

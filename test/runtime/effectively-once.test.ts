@@ -6,7 +6,7 @@ import { ShardNode } from "../../src/runtime/shard-node.js"
 import { sharedRedisUrl } from "../support/redis-server.js"
 import { seededRandom } from "../support/seeded-random.js"
 import { Counter, Forward, Get, Increment } from "./counter-actor.js"
-import { awaitQuiescence } from "./quiescence.js"
+import { awaitQuiescence } from "../../src/runtime/quiescence.js"
 import { testCluster, testSettings } from "./test-cluster.js"
 
 const MESSAGES = 400

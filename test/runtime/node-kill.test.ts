@@ -7,7 +7,7 @@ import { RuntimeConfig } from "../../src/runtime/runtime-config.js"
 import { freshPrefix, TestRedis } from "../support/redis-server.js"
 import { Counter, Forward, Get, Increment } from "./counter-actor.js"
 import { spawnNode } from "./node-process.js"
-import { awaitQuiescence } from "./quiescence.js"
+import { awaitQuiescence } from "../../src/runtime/quiescence.js"
 
 const SHARDS = 8
 const KEYS = 40

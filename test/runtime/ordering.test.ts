@@ -5,7 +5,7 @@ import { RedisClient } from "../../src/runtime/redis.js"
 import { ShardNode } from "../../src/runtime/shard-node.js"
 import { sharedRedisUrl } from "../support/redis-server.js"
 import { Counter, Get, Pass, Record } from "./counter-actor.js"
-import { awaitQuiescence } from "./quiescence.js"
+import { awaitQuiescence } from "../../src/runtime/quiescence.js"
 import { testCluster, testSettings } from "./test-cluster.js"
 
 const SENDERS = 6

@@ -12,7 +12,7 @@ import { ShardNode } from "../../src/runtime/shard-node.js"
 import { sharedRedisUrl } from "../support/redis-server.js"
 import { seededRandom } from "../support/seeded-random.js"
 import { Counter, CounterLive, Get, Increment, Record } from "./counter-actor.js"
-import { awaitQuiescence } from "./quiescence.js"
+import { awaitQuiescence } from "../../src/runtime/quiescence.js"
 import { testCluster, testSettings } from "./test-cluster.js"
 
 const ACTORS = 30
