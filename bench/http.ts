@@ -2,7 +2,8 @@
 // stack (edge -> wallet -> book, with a reply), beside GET /healthz on the same server as the
 // ceiling of the HTTP stack on this machine, as a ratio. The edge and a node run as two child
 // processes (`viralfx edge`, `viralfx node`) on a fresh prefix of the benchmark's Redis, the
-// edge with an embedded PGlite in a temporary folder; autocannon runs in this process.
+// record in a scratch PostgreSQL database (`start` mode: the embedded PGlite); autocannon runs
+// in this process.
 //
 //   npm run bench -- http     (BENCH_HTTP_SECONDS=10, BENCH_HTTP_CONNECTIONS=64, BENCH_HTTP_USERS=200;
 //                              BENCH_HTTP_MODE=start runs edge and node in one process instead;
@@ -20,6 +21,7 @@ import { createServer } from "node:net"
 import { loadavg, tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
+import { scratchDatabase } from "./_bench-database.js"
 import { withBenchRedis } from "./_bench-redis.js"
 
 const SECONDS = Number(process.env["BENCH_HTTP_SECONDS"] ?? 10)
@@ -147,7 +149,11 @@ export const run = () =>
         )
         const port = yield* Effect.promise(freePort)
         const base = `http://127.0.0.1:${port}`
+        // Split, node and edge share the record: a scratch PostgreSQL database (the embedded
+        // PGlite serves one process only). `start` keeps the embedded default.
+        const database: Record<string, string> = MODE === "split" ? { DATABASE_URL: yield* scratchDatabase } : {}
         const env = {
+          ...database,
           REDIS_URL: redisUrl,
           VIRALFX_PREFIX: `bench-http-${Date.now().toString(36)}`,
           VIRALFX_DATA_DIR: dataDir,
