@@ -1,7 +1,7 @@
 // Sending to actors from outside the cluster (the edge, tools, tests): `send` appends and
 // returns; `ask` also waits for the reply on this client's own reply stream (DESIGN §2
 // "Replies"). Each client start is a new sender id with fresh sequence numbers.
-import { Context, Deferred, Duration, Effect, Either, Exit, Layer } from "effect"
+import { Context, Duration, Effect, Either, Exit, Layer } from "effect"
 import { randomUUID } from "node:crypto"
 import type { ActorRef, FailureOf, ReplyOf, Tagged } from "./actor.js"
 import { addressString, InvalidAddress, makeAddress, shardOf } from "./address.js"
@@ -64,7 +64,8 @@ const make = Effect.gen(function* () {
   const senderId = `e${randomUUID().replaceAll("-", "").slice(0, 16)}`
   const replyStream = keys.replies(senderId)
   const appenders = new Map<number, ShardAppender>()
-  const pending = new Map<string, Deferred.Deferred<ReplyWire>>()
+  /** Asks waiting for their reply, by envelope ID. */
+  const pending = new Map<string, (record: ReplyWire) => void>()
   let counter = 0
 
   const appender = (shard: number) => {
@@ -123,8 +124,7 @@ const make = Effect.gen(function* () {
             for (let i = 0; i + 1 < fields.length; i += 2) {
               if (fields[i] !== "r") continue
               for (const record of JSON.parse(fields[i + 1]!) as Array<ReplyWire>) {
-                const waiter = pending.get(record.i)
-                if (waiter !== undefined) yield* Deferred.succeed(waiter, record)
+                pending.get(record.i)?.(record)
               }
             }
           }
@@ -163,21 +163,34 @@ const make = Effect.gen(function* () {
         return Effect.forEach(byShard, ([shard, jsons]) => appender(shard).append(jsons), { concurrency: "unbounded", discard: true })
       }),
     ask: <M extends Tagged, R extends M>(to: ActorRef<M>, message: R, options?: AskOptions) =>
-      Effect.gen(function* () {
-        const { envelope, shard } = yield* envelopeFor(to, message, replyStream)
-        const waiter = yield* Deferred.make<ReplyWire>()
-        pending.set(envelope.i, waiter)
-        return yield* appender(shard)
-          .append([JSON.stringify(envelope)])
-          .pipe(
-            Effect.zipRight(
-              Deferred.await(waiter).pipe(
-                Effect.timeoutFail({ duration: options?.timeout ?? "5 seconds", onTimeout: () => new AskTimeout({ messageId: envelope.i }) })
-              )
-            ),
-            Effect.flatMap((record) => decodeReply<R>(message, record)),
-            Effect.ensuring(Effect.sync(() => pending.delete(envelope.i)))
-          )
+      Effect.suspend(() => {
+        const built = buildEnvelope(to, message, replyStream)
+        if (built instanceof SendFailed) return Effect.fail(built)
+        const { envelope, shard } = built
+        const timeoutMs = Duration.toMillis(options?.timeout ?? "5 seconds")
+        // Plain callbacks rather than a Deferred and a racing timeout fiber: this runs once per
+        // order on the edge. The timeout counts from the append, as the append may be re-sent.
+        const reply = Effect.async<ReplyWire, AskTimeout | SendFailed>((resume) => {
+          let timer: ReturnType<typeof setTimeout> | undefined
+          const settle = (outcome: Effect.Effect<ReplyWire, AskTimeout | SendFailed>) => {
+            clearTimeout(timer)
+            if (pending.delete(envelope.i)) resume(outcome)
+          }
+          pending.set(envelope.i, (record) => settle(Effect.succeed(record)))
+          appender(shard)
+            .appendNow([JSON.stringify(envelope)])
+            .then(
+              () => {
+                if (pending.has(envelope.i)) timer = setTimeout(() => settle(Effect.fail(new AskTimeout({ messageId: envelope.i }))), timeoutMs)
+              },
+              (error: SendFailed) => settle(Effect.fail(error))
+            )
+          return Effect.sync(() => {
+            clearTimeout(timer)
+            pending.delete(envelope.i)
+          })
+        })
+        return Effect.flatMap(reply, (record) => decodeReply<R>(message, record))
       }),
     resend: (original, idempotencyKey) =>
       Effect.gen(function* () {

@@ -1,6 +1,6 @@
 // What one batch of applied messages must make durable, gathered in memory and committed by
 // one script (commit-8.lua): outbox entries per target, timers, jobs, dead letters,
-// snapshots, feed events and the inbox IDs to acknowledge.
+// snapshots, feed events and how many inbox entries the batch read.
 
 /** A dead letter as stored in a shard's dead-letter stream. */
 export interface DeadLetter {
@@ -36,7 +36,8 @@ export class CommitBatch {
   readonly snapshots: Array<readonly [string, string]> = []
   /** Feed stream key -> (seq, payload) in publish order. */
   readonly feeds = new Map<string, Array<readonly [number, string]>>()
-  readonly acks: Array<string> = []
+  /** Inbox entries this batch read (moves the group's entries-read count). */
+  entriesRead = 0
   /** Reply stream -> reply records; written after the commit, best effort (an asker may time out). */
   readonly replies = new Map<string, Array<string>>()
   /** Target address -> the message merged so far; encoded into the outbox when the batch ends. */

@@ -1,10 +1,10 @@
 // Runs the group commit of one batch (commit-8.lua). An unknown outcome is re-sent as the same
 // commit, never re-applied: the script answers ALREADY when the first attempt had landed.
-import { Data, Duration, Effect, Schedule } from "effect"
+import { Data, Effect } from "effect"
 import type { CommitBatch } from "./commit-batch.js"
 import { GROUP, type ShardKeys } from "./keys.js"
 import type { RedisConnections } from "./redis.js"
-import type { RedisError } from "./errors.js"
+import { runScript, type RedisLike } from "./scripts.js"
 
 /** The shard was fenced or its offset moved under us: drop its state and re-acquire. */
 export class ShardLost extends Data.TaggedError("ShardLost")<{
@@ -30,7 +30,7 @@ const buildArgs = (keys: ShardKeys, epoch: number, version: string, range: Commi
   const args: Array<string | number> = [
     epoch, range.previous, range.last, version, GROUP, FEED_CAP, DEAD_LETTER_CAP,
     batch.outbox.size, batch.timers.length, batch.jobs.length, batch.deadLetters.length,
-    batch.snapshots.length, feedCount, batch.acks.length, 0
+    batch.snapshots.length, feedCount, batch.entriesRead, 0
   ]
   for (const [field, items] of batch.outbox) args.push(field, `[${items.join(",")}]`)
   for (const [score, member] of batch.timers) args.push(score, member)
@@ -40,14 +40,41 @@ const buildArgs = (keys: ShardKeys, epoch: number, version: string, range: Commi
   feedKeys.forEach((key, index) => {
     for (const [seq, payload] of batch.feeds.get(key)!) args.push(index + 1, seq, payload)
   })
-  for (const id of batch.acks) args.push(id)
   return { redisKeys, args }
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
 /**
- * Commits a batch. Re-sends on an unknown outcome until `deadline()` (the local lease deadline)
- * passes; FENCED, CONFLICT or a passed deadline end with ShardLost.
+ * Commits a batch (plain promise code: it runs once per batch on the hot path). Re-sends on an
+ * unknown outcome until `deadline()` (the local lease deadline) passes; FENCED, CONFLICT or a
+ * passed deadline reject with ShardLost.
  */
+export const commitBatchNow = async (
+  redis: RedisLike,
+  keys: ShardKeys,
+  epoch: number,
+  version: string,
+  range: CommitRange,
+  batch: CommitBatch,
+  deadline: () => number
+): Promise<void> => {
+  const { redisKeys, args } = buildArgs(keys, epoch, version, range, batch)
+  for (let delay = 10; ; delay = Math.min(500, delay * 2)) {
+    if (Date.now() >= deadline()) throw new ShardLost({ shard: keys.shard, reason: "lease-expired" })
+    let answer: unknown
+    try {
+      answer = await runScript(redis, "commit-8", redisKeys, args)
+    } catch {
+      await sleep(delay) // unknown outcome: the same commit again, answered ALREADY if it landed
+      continue
+    }
+    if (answer === "OK" || answer === "ALREADY") return
+    throw new ShardLost({ shard: keys.shard, reason: answer === "FENCED" ? "fenced" : "conflict" })
+  }
+}
+
+/** `commitBatchNow` as an Effect. */
 export const commitBatch = (
   redis: RedisConnections,
   keys: ShardKeys,
@@ -56,28 +83,16 @@ export const commitBatch = (
   range: CommitRange,
   batch: CommitBatch,
   deadline: () => number
-) => {
-  const { redisKeys, args } = buildArgs(keys, epoch, version, range, batch)
-  const attempt = Effect.suspend((): Effect.Effect<unknown, RedisError | ShardLost> =>
-    Date.now() >= deadline()
-      ? Effect.fail(new ShardLost({ shard: keys.shard, reason: "lease-expired" }))
-      : redis.script("commit-8", redisKeys, args)
+): Effect.Effect<void, ShardLost> =>
+  Effect.flatMap(
+    Effect.promise(() =>
+      commitBatchNow(redis.client, keys, epoch, version, range, batch, deadline).then(
+        () => undefined,
+        (error: unknown) => {
+          if (error instanceof ShardLost) return error
+          throw error
+        }
+      )
+    ),
+    (lost) => (lost === undefined ? Effect.void : Effect.fail(lost))
   )
-  return attempt.pipe(
-    Effect.retry({
-      while: (error) => error._tag === "RedisError",
-      schedule: Schedule.exponential(Duration.millis(10), 2).pipe(Schedule.union(Schedule.spaced(Duration.millis(500))))
-    }),
-    Effect.flatMap((answer) => {
-      switch (answer) {
-        case "OK":
-        case "ALREADY":
-          return Effect.void
-        case "FENCED":
-          return Effect.fail(new ShardLost({ shard: keys.shard, reason: "fenced" }))
-        default:
-          return Effect.fail(new ShardLost({ shard: keys.shard, reason: "conflict" }))
-      }
-    })
-  )
-}

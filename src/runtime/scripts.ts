@@ -11,7 +11,6 @@ export type ScriptName =
   | "acquire-4"
   | "renew-1"
   | "release-1"
-  | "read-2"
   | "commit-8"
   | "append-2"
   | "move-timers-3"

@@ -1,17 +1,22 @@
 // Appends a sender's messages to one target shard's inbox (DESIGN §2 "Dedupe at append"):
 // one append in flight per target, everything queued meanwhile goes as the next single chunk
 // under the next sequence number; an unknown outcome is re-sent with the same sequence, which
-// the target drops if the first attempt had landed.
-import { Deferred, Duration, Effect, Schedule } from "effect"
+// the target drops if the first attempt had landed. Plain promise code inside: it runs once
+// per ask on the edge's hot path.
+import { Effect } from "effect"
 import { SendFailed } from "./errors.js"
 import type { ShardKeys } from "./keys.js"
 import type { RedisConnections } from "./redis.js"
 import { replicated } from "./replica-wait.js"
+import { runScript } from "./scripts.js"
 
 interface Waiting {
   readonly jsons: ReadonlyArray<string>
-  readonly done: Deferred.Deferred<void, SendFailed>
+  readonly resolve: () => void
+  readonly reject: (error: SendFailed) => void
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** The appender of one sender to one target shard. */
 export class ShardAppender {
@@ -29,52 +34,51 @@ export class ShardAppender {
     private readonly replicas = 0
   ) {}
 
-  /** Queues envelopes (as JSON texts); completes when the chunk holding them is appended. */
-  append(jsons: ReadonlyArray<string>): Effect.Effect<void, SendFailed> {
-    return Effect.flatMap(Deferred.make<void, SendFailed>(), (done) => {
-      this.queue.push({ jsons, done })
-      if (!this.inFlight) this.flush()
-      return Deferred.await(done)
+  /** Queues envelopes (as JSON texts); resolves when the chunk holding them is appended. */
+  appendNow(jsons: ReadonlyArray<string>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ jsons, resolve, reject })
+      if (!this.inFlight) void this.flush()
     })
   }
 
-  private flush(): void {
+  /** `appendNow` as an Effect. */
+  append(jsons: ReadonlyArray<string>): Effect.Effect<void, SendFailed> {
+    return Effect.tryPromise({ try: () => this.appendNow(jsons), catch: (error) => error as SendFailed })
+  }
+
+  private async flush(): Promise<void> {
     const batch = this.queue
     this.queue = []
     this.inFlight = true
-    const seq = `0-${++this.seq}`
     const chunk = `[${batch.map((w) => w.jsons.join(",")).join(",")}]`
-    const deadline = Date.now() + this.resendForMs
-    const attempt = this.redis
-      .script("append-2", [this.keys.inbox, this.keys.senderSeqs], [this.senderId, this.maxInboxLength, seq, chunk])
-      .pipe(
-        Effect.retry({
-          while: () => Date.now() < deadline,
-          schedule: Schedule.exponential(Duration.millis(20), 2).pipe(Schedule.union(Schedule.spaced(Duration.millis(1000))))
-        }),
-        Effect.mapError((e) => new SendFailed({ reason: "unknown-outcome", detail: e.message })),
-        Effect.flatMap((answer) =>
-          answer === "FULL"
-            ? Effect.fail(new SendFailed({ reason: "backpressure", detail: `shard ${this.keys.shard} inbox is full` }))
-            : this.replicas > 0
-              ? Effect.flatMap(
-                  Effect.orElseSucceed(replicated(this.redis, this.keys, this.replicas, () => deadline), () => false),
-                  (held) => (held ? Effect.void : Effect.fail(new SendFailed({ reason: "unknown-outcome", detail: `no ${this.replicas} replica(s) acknowledged the append in time` })))
-                )
-              : Effect.void
-        ),
-        Effect.exit,
-        Effect.flatMap((exit) => Effect.forEach(batch, (w) => Deferred.done(w.done, exit), { discard: true }))
-      )
-    Effect.runFork(
-      attempt.pipe(
-        Effect.ensuring(
-          Effect.sync(() => {
-            this.inFlight = false
-            if (this.queue.length > 0) this.flush()
-          })
-        )
-      )
-    )
+    let failure: SendFailed | undefined
+    try {
+      await this.send(`0-${++this.seq}`, chunk, Date.now() + this.resendForMs)
+    } catch (error) {
+      failure = error instanceof SendFailed ? error : new SendFailed({ reason: "unknown-outcome", detail: String(error) })
+    }
+    for (const w of batch) failure === undefined ? w.resolve() : w.reject(failure)
+    this.inFlight = false
+    if (this.queue.length > 0) void this.flush()
+  }
+
+  /** One chunk under one sequence number, re-sent (same sequence) until it lands or `deadline`. */
+  private async send(seq: string, chunk: string, deadline: number): Promise<void> {
+    for (let delay = 20; ; delay = Math.min(1000, delay * 2)) {
+      let answer: unknown
+      try {
+        answer = await runScript(this.redis.client, "append-2", [this.keys.inbox, this.keys.senderSeqs], [this.senderId, this.maxInboxLength, seq, chunk])
+      } catch (error) {
+        if (Date.now() + delay >= deadline) throw new SendFailed({ reason: "unknown-outcome", detail: error instanceof Error ? error.message : String(error) })
+        await sleep(delay)
+        continue
+      }
+      if (answer === "FULL") throw new SendFailed({ reason: "backpressure", detail: `shard ${this.keys.shard} inbox is full` })
+      if (this.replicas === 0) return
+      const held = await Effect.runPromise(Effect.orElseSucceed(replicated(this.redis, this.keys, this.replicas, () => deadline), () => false))
+      if (!held) throw new SendFailed({ reason: "unknown-outcome", detail: `no ${this.replicas} replica(s) acknowledged the append in time` })
+      return
+    }
   }
 }

@@ -1,14 +1,12 @@
-// The processing loop of one owned shard: fenced read, apply in memory, group commit
-// (DESIGN §2 "Reading and committing"). Waits for new entries with a plain XREAD BLOCK on a
-// connection of its own, which changes no group state.
+// The processing loop of one owned shard: read, apply in memory, fenced group commit
+// (DESIGN §2 "Reading and committing"). Reads with plain XREAD from the committed offset;
+// only the fenced commit moves the consumer group.
 import { Effect } from "effect"
 import { CommitBatch } from "./commit-batch.js"
 import { commitBatch, ShardLost } from "./commit.js"
 import { awaitReplicas } from "./replica-wait.js"
 import { chunksOf, decodeChunk, entryTime } from "./envelope.js"
-import { GROUP } from "./keys.js"
 import type { OwnedShard } from "./owned-shard.js"
-import { yieldToEventLoop } from "./replay.js"
 import { RedisError } from "./errors.js"
 import type { CrashPoint } from "./runtime-config.js"
 import type { RedisLike } from "./scripts.js"
@@ -30,8 +28,8 @@ const applyEntries = (owned: OwnedShard, entries: ReadonlyArray<Entry>): CommitB
       for (const envelope of envelopes) owned.actors.apply(envelope, id, index++, time, batch, false)
       batch.envelopes += envelopes.length
     }
-    batch.acks.push(id)
   }
+  batch.entriesRead = entries.length
   const last = entries[entries.length - 1]
   if (last !== undefined && batch.merged.size > 0) owned.actors.finishBatch(batch, last[0], entryTime(last[0]))
   return batch
@@ -74,22 +72,11 @@ const REPLY_CAP = 10_000
 export const crashIfInjected = (owned: OwnedShard, point: CrashPoint) =>
   owned.settings.faults?.crashAt?.(point, owned.shard) ? Effect.fail(new ShardLost({ shard: owned.shard, reason: "injected-crash" })) : Effect.void
 
-/**
- * Reads, applies and commits one batch. Answers how much it found: "full" (read again at once),
- * "partial" (the inbox was drained at read time) or "empty".
- */
-export const processBatch = (owned: OwnedShard) =>
+/** Applies and commits entries read after the committed offset. */
+const processBatch = (owned: OwnedShard, entries: ReadonlyArray<Entry>) =>
   Effect.gen(function* () {
     const { keys, lease, redis } = owned
     if (owned.remaining() <= 0) return yield* new ShardLost({ shard: owned.shard, reason: "lease-expired" })
-    const wanted = entriesToRead(owned)
-    const reply = (yield* redis.script("read-2", [keys.epoch, keys.inbox], [lease.epoch, GROUP, lease.consumer, wanted])) as [number, Array<Entry> | null]
-    if (reply[0] === 0) return yield* new ShardLost({ shard: owned.shard, reason: "fenced" })
-    const entries = reply[1] ?? []
-    if (entries.length === 0) return "empty" as const
-    // Many shards' reads can complete in one socket read; without a turn of the event loop
-    // between their batches, their work adds up to one long stall that starves lease renewals.
-    yield* yieldToEventLoop
     const batch = applyEntries(owned, entries)
     owned.envelopesPerEntry = 0.8 * owned.envelopesPerEntry + (0.2 * batch.envelopes) / entries.length
     const last = entries[entries.length - 1]![0]
@@ -113,7 +100,6 @@ export const processBatch = (owned: OwnedShard) =>
       yield* redis.script("trim-inbox-3", [keys.epoch, keys.inbox, keys.state], [lease.epoch, last])
       owned.sinceTrim = 0
     }
-    return entries.length < wanted ? ("partial" as const) : ("full" as const)
   })
 
 /** Snapshots every changed actor at the committed offset (graceful hand-off). */
@@ -131,27 +117,30 @@ export const finalSnapshot = (owned: OwnedShard) =>
     owned.actors.snapshotsCommitted(taken, owned.applied)
   })
 
+type XreadReply = Array<[string, Array<Entry>]> | null
+
 /**
- * Waits until the inbox has an entry after `after`, the shard is woken (a graceful stop), or
- * `ms` pass. One callback race rather than racing two fibers: this runs after every drained
- * batch, and forking is most of its cost.
+ * Reads up to `count` entries after the committed offset on the shard's own connection,
+ * waiting up to `blockMs` for the first one, or until the shard is woken (a graceful stop or an
+ * expired lease: the loop then looks at why). A plain XREAD changes no group state, so a deposed
+ * owner reading cannot make the new one skip anything: every read starts at the offset that
+ * only a fenced commit moves (DESIGN §2 "Reading and committing").
  */
-const waitForEntries = (blocking: RedisLike, owned: OwnedShard, after: string, ms: number) =>
-  Effect.async<void, RedisError>((resume) => {
+const readEntries = (connection: RedisLike, owned: OwnedShard, count: number, blockMs: number) =>
+  Effect.async<ReadonlyArray<Entry>, RedisError>((resume) => {
     let done = false
-    let withdraw = () => {}
-    const finish = (outcome: Effect.Effect<void, RedisError>) => {
+    const finish = (outcome: Effect.Effect<ReadonlyArray<Entry>, RedisError>) => {
       if (done) return
       done = true
       withdraw()
       resume(outcome)
     }
-    withdraw = owned.wake.loop.onSignal(() => finish(Effect.void))
-    blocking.xread("COUNT", 1, "BLOCK", Math.max(1, ms), "STREAMS", owned.keys.inbox, after).then(
-      () => finish(Effect.void),
-      (cause) => finish(Effect.fail(new RedisError({ operation: "XREAD BLOCK inbox", cause })))
+    const withdraw = owned.wake.loop.onSignal(() => finish(Effect.succeed([])))
+    ;(connection.xread("COUNT", count, "BLOCK", Math.max(1, blockMs), "STREAMS", owned.keys.inbox, owned.applied) as Promise<XreadReply>).then(
+      (reply) => finish(Effect.succeed(reply?.[0]?.[1] ?? [])),
+      (cause) => finish(Effect.fail(new RedisError({ operation: "XREAD inbox", cause })))
     )
-    // Interrupted (the shard stops): the blocked read ends with its connection, closed with the shard.
+    // Interrupted (the shard stops): a blocked read ends with its connection, closed with the shard.
     return Effect.sync(() => {
       done = true
       withdraw()
@@ -159,18 +148,13 @@ const waitForEntries = (blocking: RedisLike, owned: OwnedShard, after: string, m
   })
 
 /** Runs the loop until the shard is lost (fails) or a graceful stop (returns). */
-export const runShardLoop = (owned: OwnedShard, blocking: RedisLike) =>
+export const runShardLoop = (owned: OwnedShard, connection: RedisLike) =>
   Effect.gen(function* () {
-    let lastSeen = owned.applied
     while (!owned.stopping) {
-      const found = yield* processBatch(owned)
-      if (found !== "empty") lastSeen = owned.applied
-      // After a partial batch, the blocking read answers at once if more came meanwhile:
-      // one round trip instead of an empty fenced read plus the wait.
-      if (found === "full") continue
       const ms = Math.min(1000, owned.remaining())
       if (ms <= 0) return yield* new ShardLost({ shard: owned.shard, reason: "lease-expired" })
-      // A graceful stop wakes the loop early; the blocked connection is closed with the shard.
-      yield* waitForEntries(blocking, owned, lastSeen, ms)
+      // Answers at once when entries are waiting, so one read serves both cases.
+      const entries = yield* readEntries(connection, owned, entriesToRead(owned), ms)
+      if (entries.length > 0 && !owned.stopping) yield* processBatch(owned, entries)
     }
   })

@@ -85,12 +85,13 @@ const make = Effect.gen(function* () {
 
   const runShard = (owned: OwnedShard, scope: Scope.Scope) =>
     Effect.gen(function* () {
-      const blocking = yield* redis.dedicated(`block-${owned.shard}`).pipe(Scope.extend(scope))
+      // The shard's reads block on a connection of their own (a blocked read holds it).
+      const reader = yield* redis.dedicated(`read-${owned.shard}`).pipe(Scope.extend(scope))
       // Strict mode: the new epoch and the group reset are on the replicas before anything is served.
       if (settings.commitReplicas > 0) yield* awaitReplicas(redis, owned.keys, settings.commitReplicas, () => owned.lease.deadline)
       yield* rebuildShard(owned)
       yield* Effect.logDebug(`shard ${owned.shard} serving at epoch ${owned.lease.epoch}`)
-      yield* Effect.all([runShardLoop(owned, blocking), runRelay(owned), runTimerMover(owned), runJobWorker(owned)], {
+      yield* Effect.all([runShardLoop(owned, reader), runRelay(owned), runTimerMover(owned), runJobWorker(owned)], {
         concurrency: "unbounded",
         discard: true
       })

@@ -5,8 +5,8 @@
   Returns {epoch, applied, version, consumer} on success (also for a re-sent call with our nonce),
           {0, holder, pttl} when another node holds the lease (pttl: ms until it expires), so
           the assigned node can try again the moment it lapses.
-  The group is reset to the committed offset and other consumers deleted, so entries an old
-  owner read but never committed are delivered again and none is skipped.
+  The group is reset to the committed offset and other consumers deleted: it shows operators
+  the committed progress (the owner itself reads from its committed offset, see commit-8).
 ]]
 local holder = redis.call("GET", KEYS[1])
 if holder then
@@ -26,7 +26,17 @@ local ok = redis.pcall("XGROUP", "CREATE", KEYS[3], ARGV[4], applied, "MKSTREAM"
 if type(ok) == "table" and ok.err and not string.find(ok.err, "BUSYGROUP", 1, true) then
   return redis.error_reply(ok.err)
 end
-redis.call("XGROUP", "SETID", KEYS[3], ARGV[4], applied)
+-- Entries committed so far, which keeps the group's lag exact (a new shard starts at 0).
+local read = redis.call("HGET", KEYS[4], "read")
+if not read and applied == "0-0" then
+  read = "0"
+  redis.call("HSET", KEYS[4], "read", read)
+end
+if read then
+  redis.call("XGROUP", "SETID", KEYS[3], ARGV[4], applied, "ENTRIESREAD", read)
+else
+  redis.call("XGROUP", "SETID", KEYS[3], ARGV[4], applied)
+end
 for _, info in ipairs(redis.call("XINFO", "CONSUMERS", KEYS[3], ARGV[4])) do
   local name = info[2]
   if name ~= consumer then redis.call("XGROUP", "DELCONSUMER", KEYS[3], ARGV[4], name) end

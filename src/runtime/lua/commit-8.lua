@@ -5,10 +5,10 @@
   ARGV[1] our epoch, ARGV[2] previous applied ID, ARGV[3] new applied ID (last of batch),
   ARGV[4] behaviour version, ARGV[5] group, ARGV[6] feed cap, ARGV[7] dead-letter cap,
   ARGV[8..15] counts: outbox fields, timers, jobs, dead letters, snapshots, feed events,
-              acks, snapshot deletions
+              inbox entries read (the batch), snapshot deletions
   then the items in that order: outbox field/value pairs; timer score/member pairs; job
   score/member pairs; dead-letter JSON; snapshot field/value pairs; feed (key index, seq,
-  payload) triples; inbox IDs to XACK; snapshot fields to delete.
+  payload) triples; snapshot fields to delete.
   Returns "OK", "ALREADY" (this very batch is committed: a re-send), "FENCED" or "CONFLICT".
 ]]
 if redis.call("GET", KEYS[1]) ~= ARGV[1] then return "FENCED" end
@@ -18,7 +18,7 @@ if applied ~= ARGV[2] then return "CONFLICT" end
 redis.call("HSET", KEYS[2], "applied", ARGV[3], "version", ARGV[4])
 
 local n_out, n_timers, n_jobs, n_dead = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
-local n_snaps, n_feeds, n_acks, n_unsnap = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
+local n_snaps, n_feeds, n_read, n_unsnap = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
 local i = 16
 
 if n_out > 0 then
@@ -47,11 +47,18 @@ for _ = 1, n_feeds do
   redis.call("XADD", KEYS[8 + tonumber(ARGV[i])], "MAXLEN", "~", ARGV[6], "*", "seq", ARGV[i + 1], "d", ARGV[i + 2])
   i = i + 3
 end
-if n_acks > 0 then
-  local ids = {}
-  for k = 0, n_acks - 1 do ids[k + 1] = ARGV[i + k] end
-  redis.call("XACK", KEYS[3], ARGV[5], unpack(ids))
-  i = i + n_acks
+-- The owner reads from its committed offset with plain XREAD, so the group is only the
+-- operators' progress marker (XINFO GROUPS lag), and only this fenced script moves it.
+-- "read" counts the inbox entries committed, so the group's lag stays exact.
+if n_read > 0 then
+  local read = redis.call("HGET", KEYS[2], "read")
+  if read then
+    read = tonumber(read) + n_read
+    redis.call("HSET", KEYS[2], "read", read)
+    redis.call("XGROUP", "SETID", KEYS[3], ARGV[5], ARGV[3], "ENTRIESREAD", read)
+  else
+    redis.call("XGROUP", "SETID", KEYS[3], ARGV[5], ARGV[3])
+  end
 end
 for _ = 1, n_unsnap do
   redis.call("HDEL", KEYS[8], ARGV[i])
