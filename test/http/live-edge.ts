@@ -15,10 +15,10 @@ export interface Answer<T = any> {
   readonly body: T
 }
 
-/** Starts the exchange and its edge for the scope; lists one market. */
-export const liveExchange = (ws: FeedGatewayOptions = {}) =>
+/** Starts the exchange and its edge for the scope (on the shared Redis unless `redisUrl`); lists one market. */
+export const liveExchange = (ws: FeedGatewayOptions = {}, options: { readonly redisUrl?: string } = {}) =>
   Effect.gen(function* () {
-    const context = yield* Layer.build(testExchangeServices() as Layer.Layer<EdgeServices, unknown>)
+    const context = yield* Layer.build(testExchangeServices(options) as Layer.Layer<EdgeServices, unknown>)
     const server = yield* serveEdge({ port: 0, host: "127.0.0.1", ws }).pipe(Effect.provide(context), Effect.orDie)
     const base = `http://127.0.0.1:${server.port}`
     const run = <A, E>(effect: Effect.Effect<A, E, EdgeServices>) => Effect.orDie(Effect.provide(effect, context))
