@@ -3,6 +3,8 @@
 // and credit users and to place orders.
 import { Effect, Layer } from "effect"
 import { Listing, LISTING_KEY, ListTrend } from "../../src/actors/listing/protocol.js"
+import { AuthConfig } from "../../src/http/auth/principal.js"
+import { issueToken } from "../../src/http/auth/tokens.js"
 import type { EdgeServices } from "../../src/http/edge-runtime.js"
 import { serveEdge } from "../../src/http/edge-server.js"
 import type { FeedGatewayOptions } from "../../src/http/ws/feed-gateway.js"
@@ -15,10 +17,10 @@ export interface Answer<T = any> {
   readonly body: T
 }
 
-/** Starts the exchange and its edge for the scope; lists one market. */
-export const liveExchange = (ws: FeedGatewayOptions = {}) =>
+/** Starts the exchange and its edge for the scope (on the shared Redis unless `redisUrl`); lists one market. */
+export const liveExchange = (ws: FeedGatewayOptions = {}, options: { readonly redisUrl?: string } = {}) =>
   Effect.gen(function* () {
-    const context = yield* Layer.build(testExchangeServices() as Layer.Layer<EdgeServices, unknown>)
+    const context = yield* Layer.build(testExchangeServices(options) as Layer.Layer<EdgeServices, unknown>)
     const server = yield* serveEdge({ port: 0, host: "127.0.0.1", ws }).pipe(Effect.provide(context), Effect.orDie)
     const base = `http://127.0.0.1:${server.port}`
     const run = <A, E>(effect: Effect.Effect<A, E, EdgeServices>) => Effect.orDie(Effect.provide(effect, context))
@@ -45,6 +47,10 @@ export const liveExchange = (ws: FeedGatewayOptions = {}) =>
         return { userId, token }
       })
 
+    /** A user token for `userId` that expires `ttlSeconds` from now (a JWT's `exp` counts whole seconds). */
+    const tokenFor = (userId: string, ttlSeconds: number) =>
+      run(Effect.flatMap(AuthConfig, (auth) => issueToken({ userId, role: "user" }).pipe(Effect.provideService(AuthConfig, { ...auth, tokenTtlSeconds: ttlSeconds }))))
+
     /** The book as GET /market/:symbol/orderbook shows it. */
     const orderbook = (depth = 500) => http<RestBook>("GET", `/market/${encodeURIComponent(symbol)}/orderbook?depth=${depth}`).pipe(Effect.map((a) => a.body))
 
@@ -55,7 +61,7 @@ export const liveExchange = (ws: FeedGatewayOptions = {}) =>
         wsUrl: `ws://127.0.0.1:${other.port}/ws`
       }))
 
-    return { server, base, wsUrl: `ws://127.0.0.1:${server.port}/ws`, run, symbol, http, trader, orderbook, anotherEdge }
+    return { server, base, wsUrl: `ws://127.0.0.1:${server.port}/ws`, run, symbol, http, trader, tokenFor, orderbook, anotherEdge }
   })
 
 /** One level on the wire. */

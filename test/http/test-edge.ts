@@ -20,10 +20,11 @@ export const SIGNAL_TOKEN = "test-signal-token-0123456789"
 /** The services of a test edge. */
 export const testEdgeServices = (
   settings = RuntimeConfig.layer({ redisUrl: Option.some(sharedRedisUrl), prefix: freshPrefix(), shardCount: 8 }),
-  database: Layer.Layer<Sql, unknown> = migrated(postgresBackend)
+  database: Layer.Layer<Sql, unknown> = migrated(postgresBackend),
+  redisUrl = sharedRedisUrl
 ) =>
   Layer.mergeAll(
-    ActorClient.layer.pipe(Layer.provideMerge(Layer.merge(settings, RedisClient.layerUrl(sharedRedisUrl)))),
+    ActorClient.layer.pipe(Layer.provideMerge(Layer.merge(settings, RedisClient.layerUrl(redisUrl)))),
     database,
     Layer.succeed(AuthConfig, { jwtSecret: new TextEncoder().encode("test-secret"), tokenTtlSeconds: 600, adminToken: ADMIN_TOKEN, signalToken: SIGNAL_TOKEN })
   ) as Layer.Layer<EdgeServices, unknown>
@@ -31,14 +32,16 @@ export const testEdgeServices = (
 /**
  * The edge's services plus a node running every actor of the exchange, on one prefix. With
  * `record`, the node's sink writes to the edge's database (the read models fill as in production).
+ * `redisUrl` (several URLs: a Redis Cluster) replaces the shared local Redis.
  */
-export const testExchangeServices = (options: { readonly record?: boolean } = {}) => {
-  const settings = RuntimeConfig.layer({ redisUrl: Option.some(sharedRedisUrl), prefix: freshPrefix(), shardCount: 8, leaseTtlMs: 3000 })
+export const testExchangeServices = (options: { readonly record?: boolean; readonly redisUrl?: string } = {}) => {
+  const redisUrl = options.redisUrl ?? sharedRedisUrl
+  const settings = RuntimeConfig.layer({ redisUrl: Option.some(redisUrl), prefix: freshPrefix(), shardCount: 8, leaseTtlMs: 3000 })
   // One layer value: built once, shared by the edge and the node's sink.
   const database = migrated(postgresBackend)
   const actors = options.record ? ActorsLive.pipe(Layer.provide(database)) : ActorsWithoutRecordLive
-  const node = ShardNode.layer.pipe(Layer.provide(actors), Layer.provide(ActorRegistry.layer), Layer.provide(Layer.merge(settings, RedisClient.layerUrl(sharedRedisUrl))))
-  return Layer.merge(testEdgeServices(settings, database), node)
+  const node = ShardNode.layer.pipe(Layer.provide(actors), Layer.provide(ActorRegistry.layer), Layer.provide(Layer.merge(settings, RedisClient.layerUrl(redisUrl))))
+  return Layer.merge(testEdgeServices(settings, database, redisUrl), node)
 }
 
 /** Builds an app for the scope (on the given services); disposes its runtime afterwards. */

@@ -8,6 +8,8 @@ export type Role = "user" | "operator" | "ml-service"
 export interface Principal {
   readonly userId: string
   readonly role: Role
+  /** When the credential lapses (a JWT's `exp`, epoch ms); absent for API keys and bootstrap tokens. */
+  readonly expiresAt?: number
 }
 
 /** Settings of authentication. */

@@ -59,7 +59,8 @@ export const authenticate = (header: string | undefined, apiKey?: string) =>
     })
     const role = verified.payload["role"]
     if (typeof verified.payload.sub !== "string" || !ROLES.includes(role as Role)) return yield* unauthorized("the token is invalid")
-    return { userId: verified.payload.sub, role: role as Role } satisfies Principal
+    const exp = verified.payload.exp
+    return { userId: verified.payload.sub, role: role as Role, ...(typeof exp === "number" ? { expiresAt: exp * 1000 } : {}) } satisfies Principal
   })
 
 /**

@@ -1,6 +1,6 @@
 // One `/ws` socket: decodes its frames, holds its principal and subscriptions, and sends
 // with a bound — once the socket's unsent bytes pass it, the socket is closed (4008), never
-// allowed to grow memory without end.
+// allowed to grow memory without end. A socket lives no longer than its token (4001).
 import { Effect, Either, Exit, ParseResult } from "effect"
 import WebSocket from "ws"
 import type { Principal } from "../auth/principal.js"
@@ -11,9 +11,13 @@ import { ChannelRefused, resolveChannel } from "./channels.js"
 import { decodeClientMessage, type ClientMessage } from "./client-message.js"
 import type { FeedHub } from "./feed-hub.js"
 import { FeedSubscription, type Payload } from "./feed-subscription.js"
+import { TokenExpiry } from "./token-expiry.js"
 
 /** Close code of a consumer cut off for not reading (private range; 1013 is "try again later"). */
 export const SLOW_CONSUMER_CLOSE = 4008
+
+/** Close code of a socket whose token expired before the client sent a fresh one. */
+export const TOKEN_EXPIRED_CLOSE = 4001
 
 /** Frames a socket may have waiting for an answer (a subscribe waits for its snapshot). */
 const MAX_QUEUED_FRAMES = 64
@@ -46,12 +50,16 @@ export class FeedConnection {
   /** Frames waiting to be handled, in order. */
   private queue: Promise<unknown> = Promise.resolve()
   private queued = 0
+  /** Private channels show a user's data only while the token that proved it holds. */
+  private readonly expiry = new TokenExpiry(() => this.tokenExpired())
 
   constructor(
     private readonly ws: WebSocket,
     private principal: Principal | undefined,
     private readonly deps: ConnectionDeps
-  ) {}
+  ) {
+    this.expiry.arm(principal?.expiresAt)
+  }
 
   /** Sends one event; false when the socket is closed. Cuts a slow consumer off. */
   send(payload: Payload): boolean {
@@ -80,6 +88,7 @@ export class FeedConnection {
   /** Stops every subscription (the socket closed). */
   dispose(): void {
     this.closed = true
+    this.expiry.close()
     for (const subscription of this.subscriptions.values()) subscription.stop()
     this.subscriptions.clear()
   }
@@ -133,12 +142,22 @@ export class FeedConnection {
     return Effect.gen(this, function* () {
       const exit = yield* Effect.exit(authenticate(`Bearer ${token}`))
       if (Exit.isFailure(exit)) return this.error("UNAUTHORIZED", "the token is invalid or expired")
-      if (this.principal !== undefined && this.principal.userId !== exit.value.userId) {
+      const principal: Principal = exit.value
+      if (this.principal !== undefined && this.principal.userId !== principal.userId) {
         return this.error("UNAUTHORIZED", "this socket is already authenticated as another user; open a new one")
       }
-      this.principal = exit.value
-      this.send({ event: "authenticated", userId: exit.value.userId, role: exit.value.role })
+      // The old token lapsed while the new one was being checked: the socket is already gone.
+      if (this.closed) return
+      this.principal = principal
+      // The new token's lifetime replaces the old one's: this is how a client keeps its socket.
+      this.expiry.arm(principal.expiresAt)
+      this.send({ event: "authenticated", userId: principal.userId, role: principal.role, ...expiresAtField(principal) })
     })
+  }
+
+  private tokenExpired(): void {
+    this.error("TOKEN_EXPIRED", `the token expired; connect again with a fresh one (send {"op":"auth","token":…} before expiry to keep a socket)`)
+    this.cutOff(TOKEN_EXPIRED_CLOSE, "token expired")
   }
 
   private subscribe(message: Subscribe) {
@@ -175,3 +194,7 @@ export class FeedConnection {
 }
 
 const keyOf = (channel: string, symbol: string | undefined) => `${channel}:${symbol ?? ""}`
+
+/** `{expiresAt}` (ISO) of a principal whose token lapses, for `welcome` and `authenticated`. */
+export const expiresAtField = (principal: Principal | undefined) =>
+  principal?.expiresAt !== undefined ? { expiresAt: new Date(principal.expiresAt).toISOString() } : {}

@@ -11,7 +11,7 @@ import type { RedisClient } from "../../runtime/redis.js"
 import type { Principal } from "../auth/principal.js"
 import { authenticate } from "../auth/tokens.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
-import { FeedConnection } from "./feed-connection.js"
+import { expiresAtField, FeedConnection } from "./feed-connection.js"
 import { makeFeedHub } from "./feed-hub.js"
 
 /** Settings of the gateway. */
@@ -80,7 +80,7 @@ export const attachFeedGateway = (
           connections.delete(ws)
         })
         ws.on("error", () => connection.dispose())
-        connection.send({ event: "welcome", ...(principal !== undefined ? { userId: principal.userId } : {}), heartbeatMs: options.heartbeatMs ?? 15_000 })
+        connection.send({ event: "welcome", ...(principal !== undefined ? { userId: principal.userId } : {}), ...expiresAtField(principal), heartbeatMs: options.heartbeatMs ?? 15_000 })
       })
 
     const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {

@@ -1,10 +1,12 @@
 // One shared reader of feed streams per edge process: a single XREAD BLOCK loop on a dedicated
 // connection over every stream some socket subscribed to, fanning entries out to listeners —
-// never a Redis connection per socket. Each edge reads the streams itself, so several edges
-// need nothing shared beyond Redis.
+// never a Redis connection per socket. On a Redis Cluster one XREAD may only name keys of one
+// hash slot (else CROSSSLOT), so there it reads each slot's streams with an XREAD of their own.
+// Each edge reads the streams itself, so several edges need nothing shared beyond Redis.
 import { Effect, type Scope } from "effect"
 import { decodeFeedEntries, type FeedEntry, type RawEntries } from "../../runtime/feed-stream.js"
 import type { RedisError } from "../../runtime/errors.js"
+import { hashSlot } from "../../runtime/hash-slot.js"
 import { RedisClient } from "../../runtime/redis.js"
 import type { RedisLike } from "../../runtime/scripts.js"
 
@@ -14,6 +16,8 @@ export type FeedListener = (entry: FeedEntry) => void
 /** The hub's view of one subscribed stream: where it has read to and who listens. */
 interface StreamRead {
   cursor: string
+  /** The key's Redis Cluster hash slot: streams of one slot share an XREAD. */
+  readonly slot: number
   readonly listeners: Set<FeedListener>
 }
 
@@ -36,15 +40,19 @@ const BLOCK_MS = 1000
 /** On a Redis Cluster streams of several slots cannot share one XREAD: poll them this often. */
 const CLUSTER_POLL_MS = 100
 
-/** The hash tag of a key (`vfx:{s7}:feed:…` → `s7`): keys that may share one XREAD on a cluster. */
-const tagOf = (key: string) => key.match(/\{([^}]+)\}/)?.[1] ?? key
+/** The part of a key Redis Cluster hashes: the first non-empty `{…}`, else the whole key. */
+const hashedPart = (key: string) => {
+  const open = key.indexOf("{")
+  const close = open === -1 ? -1 : key.indexOf("}", open + 1)
+  return close > open + 1 ? key.slice(open + 1, close) : key
+}
 
-const groupByTag = (keys: ReadonlyArray<string>) => {
-  const groups = new Map<string, Array<string>>()
-  for (const key of keys) {
-    const tag = tagOf(key)
-    const group = groups.get(tag)
-    if (group === undefined) groups.set(tag, [key])
+/** The keys of `streams` grouped by hash slot, each group one legal XREAD on a cluster. */
+const groupBySlot = (streams: ReadonlyMap<string, StreamRead>) => {
+  const groups = new Map<number, Array<string>>()
+  for (const [key, read] of streams) {
+    const group = groups.get(read.slot)
+    if (group === undefined) groups.set(read.slot, [key])
     else group.push(key)
   }
   return [...groups.values()]
@@ -96,33 +104,32 @@ export const makeFeedHub: Effect.Effect<FeedHub, RedisError, RedisClient | Scope
     return redis.call("XREAD feeds", () => (conn.xread as (...a: Array<string | number>) => Promise<Array<[string, RawEntries]> | null>)(...args))
   }
 
+  /** Resumes when `nudge` is called (a new stream), or after `ms` when given. */
+  const woken = (ms?: number) => {
+    const nudged = Effect.async<void>((resume) => {
+      wake = () => resume(Effect.void)
+      return Effect.sync(() => {
+        wake = undefined
+      })
+    })
+    return ms === undefined ? nudged : Effect.raceFirst(nudged, Effect.sleep(ms))
+  }
+
   const readOnce = (conn: RedisLike) =>
     Effect.gen(function* () {
-      if (streams.size === 0) {
-        yield* Effect.async<void>((resume) => {
-          wake = () => resume(Effect.void)
-          return Effect.sync(() => {
-            wake = undefined
-          })
-        })
-        return
-      }
+      if (streams.size === 0) return yield* woken()
       const snapshot = new Map(streams)
-      const groups = redis.cluster ? groupByTag([...snapshot.keys()]) : [[...snapshot.keys()]]
+      const groups = redis.cluster ? groupBySlot(snapshot) : [[...snapshot.keys()]]
       if (groups.length === 1) {
         const reply = yield* xread(conn, groups[0]!, redis.cluster ? CLUSTER_POLL_MS * 2 : BLOCK_MS)
         if (reply !== null) deliver(reply, snapshot)
         return
       }
-      let any = false
-      for (const group of groups) {
-        const reply = yield* xread(conn, group, undefined)
-        if (reply !== null) {
-          any = true
-          deliver(reply, snapshot)
-        }
-      }
-      if (!any) yield* Effect.sleep(CLUSTER_POLL_MS)
+      // Several slots: one non-blocking XREAD per slot, all in flight at once (the cluster client
+      // sends each to its slot's master); a blocking one would hold its master's connection.
+      const replies = yield* Effect.forEach(groups, (group) => xread(conn, group, undefined), { concurrency: "unbounded" })
+      for (const reply of replies) if (reply !== null) deliver(reply, snapshot)
+      if (replies.every((reply) => reply === null)) yield* woken(CLUSTER_POLL_MS)
     })
 
   const conn = yield* redis.dedicated("viralfx-feeds")
@@ -157,7 +164,7 @@ export const makeFeedHub: Effect.Effect<FeedHub, RedisError, RedisClient | Scope
         const raced = streams.get(key)
         if (raced !== undefined) raced.listeners.add(listener)
         else {
-          streams.set(key, { cursor: last[0]?.[0] ?? "0-0", listeners: new Set([listener]) })
+          streams.set(key, { cursor: last[0]?.[0] ?? "0-0", slot: hashSlot(hashedPart(key)), listeners: new Set([listener]) })
           nudge()
         }
       }

@@ -12,7 +12,7 @@ export const feedDocs: ReadonlyArray<RouteDoc> = [
     path: FEED_PATH,
     tag: "feeds",
     summary:
-      "WebSocket feeds (upgrade; token by Authorization header, ?token= or {op:auth}): {op:subscribe, channel: orderbook|trades|price|orders|wallet, symbol?, fromSeq?}, unsubscribe, ping. Events carry their stream seq; the order book starts with a snapshot. See README.",
+      "WebSocket feeds (upgrade; token by Authorization header, ?token= or {op:auth}): {op:subscribe, channel: orderbook|trades|price|orders|wallet, symbol?, fromSeq?}, unsubscribe, ping. Events carry their stream seq; the order book starts with a snapshot. A socket is closed (4001, TOKEN_EXPIRED) when its token expires unless renewed with {op:auth}. See README.",
     responses: { 101: "switching protocols", 401: "bad token", 426: "not a WebSocket upgrade" }
   }
 ]
