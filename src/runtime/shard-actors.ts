@@ -7,6 +7,7 @@ import { addressString, InvalidAddress, makeAddress, shardOf, type Address } fro
 import type { CommitBatch, MergedSend } from "./commit-batch.js"
 import type { Envelope } from "./envelope.js"
 import type { ShardKeys } from "./keys.js"
+import { makeMessageDecoder } from "./message-decoder.js"
 import { exitCodec, isRequest } from "./reply-codec.js"
 import type { DeterministicMode, Registry, RegisteredKind } from "./registry.js"
 
@@ -58,7 +59,7 @@ const encoders = new WeakMap<object, (m: Tagged) => unknown>()
 const decoderFor = (protocol: Schema.Schema<Tagged, unknown>) => {
   let decode = decoders.get(protocol)
   if (decode === undefined) {
-    decode = Schema.decodeUnknownEither(protocol)
+    decode = makeMessageDecoder(protocol)
     decoders.set(protocol, decode)
   }
   return decode

@@ -1,0 +1,49 @@
+// The hot-path decoder (src/runtime/message-decoder.ts) must give exactly what Schema's full
+// decode gives, for every message of every actor protocol: same class, same fields (deeply).
+import { describe, expect, it } from "vitest"
+import { Arbitrary, Either, FastCheck as fc, Schema } from "effect"
+import { Book } from "../../src/actors/book/protocol.js"
+import { Listing } from "../../src/actors/listing/protocol.js"
+import { MarketMaker } from "../../src/actors/market-maker/protocol.js"
+import { Pricing } from "../../src/actors/pricing/protocol.js"
+import { Sink } from "../../src/actors/sink/protocol.js"
+import { Wallet } from "../../src/actors/wallet/protocol.js"
+import type { Tagged } from "../../src/runtime/actor.js"
+import { makeMessageDecoder } from "../../src/runtime/message-decoder.js"
+
+const kinds = [Book, Wallet, Pricing, Listing, MarketMaker, Sink]
+
+const ownFields = (value: object) => Object.fromEntries(Object.keys(value).sort().map((k) => [k, (value as Record<string, unknown>)[k]]))
+
+describe("message decoder", () => {
+  for (const kind of kinds) {
+    it(`decodes every ${kind.name} message as the full decode does`, () => {
+      const protocol = kind.protocol as unknown as Schema.Schema<Tagged, unknown>
+      const full = Schema.decodeUnknownEither(protocol)
+      const fast = makeMessageDecoder(protocol)
+      const wire = Arbitrary.make(protocol).map((message) => Schema.encodeSync(protocol)(message) as unknown)
+      fc.assert(
+        fc.property(wire, (encoded) => {
+          const expected = Either.getOrThrow(full(encoded))
+          const actual = Either.getOrThrow(fast(encoded))
+          expect(Object.getPrototypeOf(actual)).toBe(Object.getPrototypeOf(expected))
+          expect(ownFields(actual)).toStrictEqual(ownFields(expected))
+        }),
+        { numRuns: 300, seed: 42 }
+      )
+    })
+  }
+
+  it("refuses what the full decode refuses, with its error", () => {
+    const protocol = Wallet.protocol as unknown as Schema.Schema<Tagged, unknown>
+    const bad = { _tag: "PlaceOrder", symbol: 42 }
+    expect(makeMessageDecoder(protocol)(bad)).toStrictEqual(Schema.decodeUnknownEither(protocol)(bad))
+  })
+
+  it("drops properties the message does not declare", () => {
+    const protocol = Pricing.protocol as unknown as Schema.Schema<Tagged, unknown>
+    const wire = Schema.encodeSync(protocol)(fc.sample(Arbitrary.make(protocol), { numRuns: 1, seed: 7 })[0]!) as Record<string, unknown>
+    const decoded = Either.getOrThrow(makeMessageDecoder(protocol)({ ...wire, injected: true }))
+    expect(Object.keys(decoded)).not.toContain("injected")
+  })
+})
