@@ -7,7 +7,7 @@ import { addressString, InvalidAddress, makeAddress, shardOf, type Address } fro
 import type { CommitBatch, MergedSend } from "./commit-batch.js"
 import type { Envelope } from "./envelope.js"
 import type { ShardKeys } from "./keys.js"
-import { makeMessageDecoder } from "./message-decoder.js"
+import { makeMessageDecoder, makeMessageEncoder } from "./message-codec.js"
 import { exitCodec, isRequest } from "./reply-codec.js"
 import type { DeterministicMode, Registry, RegisteredKind } from "./registry.js"
 
@@ -69,7 +69,7 @@ const decoderFor = (protocol: Schema.Schema<Tagged, unknown>) => {
 export const encodeMessage = <M extends Tagged>(protocol: Schema.Schema<M, any>, message: M): unknown => {
   let encode = encoders.get(protocol)
   if (encode === undefined) {
-    encode = Schema.encodeSync(protocol as unknown as Schema.Schema<Tagged, unknown>)
+    encode = makeMessageEncoder(protocol as unknown as Schema.Schema<Tagged, unknown>)
     encoders.set(protocol, encode)
   }
   return encode(message)

@@ -1,5 +1,6 @@
-// The hot-path decoder (src/runtime/message-decoder.ts) must give exactly what Schema's full
-// decode gives, for every message of every actor protocol: same class, same fields (deeply).
+// The hot-path codec (src/runtime/message-codec.ts) must give exactly what Schema's full decode
+// and encode give, for every message of every actor protocol: same class, same fields (deeply),
+// the same JSON.
 import { describe, expect, it } from "vitest"
 import { Arbitrary, Either, FastCheck as fc, Schema } from "effect"
 import { Book } from "../../src/actors/book/protocol.js"
@@ -9,13 +10,13 @@ import { Pricing } from "../../src/actors/pricing/protocol.js"
 import { Sink } from "../../src/actors/sink/protocol.js"
 import { Wallet } from "../../src/actors/wallet/protocol.js"
 import type { Tagged } from "../../src/runtime/actor.js"
-import { makeMessageDecoder } from "../../src/runtime/message-decoder.js"
+import { makeMessageDecoder, makeMessageEncoder } from "../../src/runtime/message-codec.js"
 
 const kinds = [Book, Wallet, Pricing, Listing, MarketMaker, Sink]
 
 const ownFields = (value: object) => Object.fromEntries(Object.keys(value).sort().map((k) => [k, (value as Record<string, unknown>)[k]]))
 
-describe("message decoder", () => {
+describe("message codec", () => {
   for (const kind of kinds) {
     it(`decodes every ${kind.name} message as the full decode does`, () => {
       const protocol = kind.protocol as unknown as Schema.Schema<Tagged, unknown>
@@ -28,6 +29,20 @@ describe("message decoder", () => {
           const actual = Either.getOrThrow(fast(encoded))
           expect(Object.getPrototypeOf(actual)).toBe(Object.getPrototypeOf(expected))
           expect(ownFields(actual)).toStrictEqual(ownFields(expected))
+        }),
+        { numRuns: 300, seed: 42 }
+      )
+    })
+  }
+
+  for (const kind of kinds) {
+    it(`encodes every ${kind.name} message to the JSON of the full encode`, () => {
+      const protocol = kind.protocol as unknown as Schema.Schema<Tagged, unknown>
+      const full = Schema.encodeSync(protocol)
+      const fast = makeMessageEncoder(protocol)
+      fc.assert(
+        fc.property(Arbitrary.make(protocol), (message) => {
+          expect(JSON.parse(JSON.stringify(fast(message)))).toStrictEqual(JSON.parse(JSON.stringify(full(message))))
         }),
         { numRuns: 300, seed: 42 }
       )
