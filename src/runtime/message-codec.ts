@@ -3,10 +3,10 @@
 // refinements aside) a full decode spends most of its time building intermediate results and
 // running the class constructor. Such a member is checked with `Schema.is` on its fields and
 // its instance made from the prototype and the fields (about 0.5 µs against 3.4 µs for a small
-// message), and an instance of it is already its own encoded form (its class validated it when
-// it was made). test/runtime/message-codec.test.ts holds both equal to Schema's full decode
-// and encode. Anything else, and any input the check refuses, goes through the full codec,
-// which also words the error.
+// message), and an instance of it that passes the same check is already its own encoded form.
+// test/runtime/message-codec.test.ts holds both equal to Schema's full decode and encode.
+// Anything else, and any input the check refuses, goes through the full codec, which also
+// words the error.
 import { Either, type ParseResult, Schema, SchemaAST as AST } from "effect"
 import type { Tagged } from "./actor-context.js"
 
@@ -63,10 +63,14 @@ export const makeMessageDecoder = (protocol: Schema.Schema<Tagged, unknown>): De
   }
 }
 
-/** An encoder for `protocol` (throws on a message it refuses): a plain member's instance is its own encoded form. */
+/**
+ * An encoder for `protocol` (throws on a message it refuses): a plain member's instance, once
+ * its fields pass the check (a message made with validation disabled may not), is its own
+ * encoded form.
+ */
 export const makeMessageEncoder = (protocol: Schema.Schema<Tagged, unknown>): ((message: Tagged) => unknown) => {
   const full = Schema.encodeSync(protocol)
-  const direct = new Set<object>(plainMembers(protocol).map((member) => member.prototype))
+  const direct = new Map<object, (u: unknown) => boolean>(plainMembers(protocol).map((member) => [member.prototype, Schema.is(Schema.Struct(member.fields))]))
   if (direct.size === 0) return full
-  return (message) => (direct.has(Object.getPrototypeOf(message) as object) ? message : full(message))
+  return (message) => (direct.get(Object.getPrototypeOf(message) as object)?.(message) === true ? message : full(message))
 }
