@@ -5,13 +5,13 @@ import { Effect } from "effect"
 import { insertLedgerEntries, type LedgerEntry } from "../../storage/repos/ledger.js"
 import { type OrderRecord, upsertOrders } from "../../storage/repos/orders.js"
 import { type Fence, withFences } from "../../storage/repos/sink-epochs.js"
-import { appendTrades, type Trade } from "../../storage/repos/trades.js"
+import { appendTrades, type TradeInput } from "../../storage/repos/trades.js"
 import { insertTrendMetrics, type TrendSample } from "../../storage/repos/trend-metrics.js"
 import type { LedgerRow, OrderRow, SignalRow, SinkMessage, TradeRow } from "./protocol.js"
 
 /** Rows of one or more sink messages, as the repos take them. */
 export interface SinkRows {
-  readonly trades: ReadonlyArray<Trade>
+  readonly trades: ReadonlyArray<TradeInput>
   readonly orders: ReadonlyArray<OrderRecord>
   readonly ledger: ReadonlyArray<LedgerEntry>
   readonly signals: ReadonlyArray<TrendSample>
@@ -36,16 +36,8 @@ export const mergeRows = (parts: ReadonlyArray<SinkRows>): SinkRows =>
 const big = (n: number) => BigInt(n)
 const bigOrNull = (n: number | null) => (n === null ? null : BigInt(n))
 
-/** A trade as stored; it records the shard and epoch of the sink that wrote it (as in sink_epochs). */
-export const toTrade = (t: TradeRow, fence: Fence): Trade => ({
-  ...t,
-  seq: big(t.seq),
-  priceCents: big(t.priceCents),
-  quantity: big(t.quantity),
-  executedAt: new Date(t.executedAt),
-  sourceShard: fence.shard,
-  sourceEpoch: fence.epoch
-})
+/** A trade as appended: the wire row as it is, plus the shard and epoch of the sink that wrote it (as in sink_epochs). */
+export const toTrade = (t: TradeRow, fence: Fence): TradeInput => ({ ...t, sourceShard: fence.shard, sourceEpoch: Number(fence.epoch) })
 
 const toOrder = (o: OrderRow): OrderRecord => ({
   ...o,
