@@ -108,6 +108,15 @@ for (const backend of backends) {
           assert.deepStrictEqual([...merged], [...(yield* candlesOf(symbol))])
         }))
 
+      it.effect("appended text with quotes, backslashes, commas and braces is stored as sent", () =>
+        Effect.gen(function* () {
+          const [trade] = batch(1).map(asInput)
+          const odd = { ...trade!, buyerUserId: 'u "q" \\ {a,b} NULL', sellOrderId: "" }
+          assert.strictEqual(yield* appendTrades([odd]), 1)
+          const [stored] = yield* recentTrades(odd.symbol)
+          assert.deepStrictEqual([stored!.buyerUserId, stored!.sellOrderId], [odd.buyerUserId, ""])
+        }))
+
       it.effect("the same epoch may write many batches", () =>
         Effect.gen(function* () {
           const shard = freshShard()

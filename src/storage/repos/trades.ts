@@ -71,7 +71,7 @@ export const writeTrades = Effect.fn("Trades.write")(function* (trades: Readonly
 
 /**
  * A trade as the sink appends it: the wire's plain numbers (cents, units, epoch ms), so a batch
- * goes out as one JSON text with no per-value conversion in JavaScript.
+ * goes out with no per-value conversion to bigints and Dates.
  */
 export interface TradeInput {
   readonly tradeId: string
@@ -87,6 +87,24 @@ export interface TradeInput {
   readonly executedAt: number
   readonly sourceShard: number
   readonly sourceEpoch: number
+}
+
+// Array literals built here, one text parameter per column: the client library's per-element
+// serializer cost more CPU than the insert, and PostgreSQL parses arrays about twice as fast as
+// json_to_recordset (measured on 10,000-row batches).
+const quoted = /["\\]/g
+const textArray = <A>(rows: ReadonlyArray<A>, value: (a: A) => string) => {
+  let literal = "{"
+  for (let i = 0; i < rows.length; i++) {
+    const v = value(rows[i]!)
+    literal += (i === 0 ? '"' : ',"') + (v.includes('"') || v.includes("\\") ? v.replace(quoted, "\\$&") : v) + '"'
+  }
+  return literal + "}"
+}
+const intArray = <A>(rows: ReadonlyArray<A>, value: (a: A) => number) => {
+  let literal = "{"
+  for (let i = 0; i < rows.length; i++) literal += (i === 0 ? "" : ",") + value(rows[i]!)
+  return literal + "}"
 }
 
 /**
@@ -105,10 +123,16 @@ export const appendTrades = Effect.fn("Trades.append")(function* (trades: Readon
     "trades: append batch and fold candles",
     (q) => q<Array<{ inserted: number }>>`
       with input as (
-        select * from json_to_recordset(${JSON.stringify(trades)}::text::json) as r (
-          "tradeId" text, symbol text, seq int8, "priceCents" int8, quantity int8, "buyerUserId" text,
-          "sellerUserId" text, "buyOrderId" text, "sellOrderId" text, "makerSide" text, "executedAt" int8,
-          "sourceShard" int4, "sourceEpoch" int8)
+        select * from unnest(
+          ${textArray(trades, (t) => t.tradeId)}::text::text[], ${textArray(trades, (t) => t.symbol)}::text::text[],
+          ${intArray(trades, (t) => t.seq)}::text::int8[], ${intArray(trades, (t) => t.priceCents)}::text::int8[],
+          ${intArray(trades, (t) => t.quantity)}::text::int8[], ${textArray(trades, (t) => t.buyerUserId)}::text::text[],
+          ${textArray(trades, (t) => t.sellerUserId)}::text::text[], ${textArray(trades, (t) => t.buyOrderId)}::text::text[],
+          ${textArray(trades, (t) => t.sellOrderId)}::text::text[], ${textArray(trades, (t) => t.makerSide)}::text::text[],
+          ${intArray(trades, (t) => t.executedAt)}::text::int8[], ${intArray(trades, (t) => t.sourceShard)}::text::int4[],
+          ${intArray(trades, (t) => t.sourceEpoch)}::text::int8[])
+        as r ("tradeId", symbol, seq, "priceCents", quantity, "buyerUserId", "sellerUserId", "buyOrderId", "sellOrderId",
+              "makerSide", "executedAt", "sourceShard", "sourceEpoch")
       ), ins as (
         insert into trades (trade_id, symbol, seq, price_cents, quantity, buyer_user_id, seller_user_id,
                             buy_order_id, sell_order_id, maker_side, executed_at, source_shard, source_epoch)
