@@ -73,10 +73,10 @@ const runAlone = (owned: OwnedShard, ready: ReadyJob): Effect.Effect<FinishedJob
   })
 
 /** Runs one kind's jobs of a round as one batch; if the batch fails, each job alone. */
-const runBatch = (owned: OwnedShard, runBatch: NonNullable<EffectfulMode["runBatch"]>, jobs: ReadonlyArray<ReadyJob>) =>
+const runBatch = (owned: OwnedShard, batch: NonNullable<EffectfulMode["runBatch"]>, jobs: ReadonlyArray<ReadyJob>) =>
   Effect.gen(function* () {
     if (owned.remaining() <= 0) return []
-    const exit = yield* Effect.exit(runBatch(jobs))
+    const exit = yield* Effect.exit(batch(jobs))
     if (Exit.isSuccess(exit)) return jobs.map((j): FinishedJob => ({ member: j.member, job: j.job, outcome: done }))
     // One poison job must not fail its neighbours: each runs (and is retried) on its own.
     return yield* Effect.forEach(jobs, (j) => runAlone(owned, j), { concurrency: CONCURRENCY })
