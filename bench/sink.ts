@@ -5,6 +5,7 @@
 //     private redis-server unless REDIS_URL is set) at a fixed rate, open loop; a trade's lag is
 //     from its scheduled send time to the insert that stored it (PostgreSQL's clock_timestamp()
 //     in the sink's transaction, which commits right after; same host, same clock).
+//     Parts 1 and 2 also print CPU per row or trade (this process, and Redis), steadier than rates.
 //
 //  3. the exchange as the load (bench/_sink-trading.ts): crossing order pairs through wallets and
 //     books at a fixed rate, lag from the book's print to the stored row, beside the same load
@@ -23,7 +24,7 @@ import { RecordTrades, Sink, type TradeRow } from "../src/actors/sink/protocol.j
 import { rowsOf } from "../src/actors/sink/sink-rows.js"
 import { makeSinkWriter } from "../src/actors/sink/sink-writer.js"
 import { ActorClient } from "../src/runtime/actor-client.js"
-import { RedisClient } from "../src/runtime/redis.js"
+import { RedisClient, type RedisConnections } from "../src/runtime/redis.js"
 import { ActorRegistry } from "../src/runtime/registry.js"
 import { RuntimeConfig } from "../src/runtime/runtime-config.js"
 import { ShardNode } from "../src/runtime/shard-node.js"
@@ -70,6 +71,15 @@ const trades = (symbol: string, from: number, n: number, at: (i: number) => numb
   })
 
 const rate = (rows: number, ms: number) => Math.round((rows / ms) * 1000)
+/** This process's CPU (user + system) in µs: CPU per row moves less with the machine's load than rows/s. */
+const cpuMicros = () => {
+  const u = process.cpuUsage()
+  return u.user + u.system
+}
+/** Redis' own CPU in µs (INFO cpu). */
+const redisCpuMicros = (redis: RedisConnections) =>
+  Effect.map(redis.call("bench: info cpu", (r) => r.info("cpu")), (info) =>
+    (Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1])) * 1e6)
 const fmt = (n: number) => n.toLocaleString("en-US")
 const quantile = (sorted: ReadonlyArray<number>, q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
 
@@ -120,7 +130,7 @@ const throughput = Effect.gen(function* () {
   const sql = yield* Sql
   const fences = Array.from({ length: WRITERS }, (_, shard) => ({ shard, epoch: 1n }))
   const writer = yield* makeSinkWriter({ concurrency: WRITERS })
-  const totals = { sink: 0, naive: 0, naiveCandle: 0 }
+  const totals = { sink: 0, naive: 0, naiveCandle: 0, sinkCpu: 0 }
   const sinkRows = BATCH_ROWS / ROUNDS
   const naiveRows = NAIVE_ROWS / ROUNDS
   // Rounds alternate the three paths, so a change in the machine's load hits them alike.
@@ -130,6 +140,7 @@ const throughput = Effect.gen(function* () {
       trades(`VIRAL/SA_BENCH_BATCH_${m % 20}`, round * sinkRows + m * MESSAGE_ROWS, MESSAGE_ROWS, (i) => base + i * 250)
     )
     // The sink's path: messages submitted as its jobs submit them, merged by the group-commit writer.
+    const cpu0 = cpuMicros()
     totals.sink += yield* timed(
       Effect.forEach(
         messages,
@@ -140,6 +151,7 @@ const throughput = Effect.gen(function* () {
         { concurrency: 64, discard: true }
       )
     )
+    totals.sinkCpu += cpuMicros() - cpu0
     // The peers: one statement (and commit) per row, as many in flight as the writer has transactions.
     const naivePath = (label: string, insert: (sql: Sql["Type"], t: TradeRow) => Effect.Effect<unknown, unknown>) =>
       timed(
@@ -163,6 +175,7 @@ const throughput = Effect.gen(function* () {
   line(`sink: group commit of ${MESSAGE_ROWS}-trade messages (fence + unnest + candles)`, BATCH_ROWS, totals.sink, ours)
   line("naive: one INSERT per row, autocommit, no candles", NAIVE_ROWS, totals.naive, peer)
   line("naive + candle: one statement per row (insert + fold into candle)", NAIVE_ROWS, totals.naiveCandle, peer2)
+  console.log(`  sink path: ${(totals.sinkCpu / BATCH_ROWS).toFixed(1)} µs of this process's CPU per row`)
   console.log(`  ratio: ${(ours / peer).toFixed(1)}x over one INSERT per row; ${(ours / peer2).toFixed(1)}x over the like-for-like naive path (target >= 30x)`)
 })
 
@@ -213,7 +226,9 @@ const lagUnderLoad = (redisUrl: string, offered: number) =>
         const ctx = yield* Layer.build(cluster)
         const client = Context.get(ctx, ActorClient)
         const shardNode = Context.get(ctx, ShardNode)
+        const redis = Context.get(ctx, RedisClient)
         yield* shardNode.awaitOwnership()
+        const cpu0 = { node: cpuMicros(), redis: yield* redisCpuMicros(redis) }
         const ticks = Math.round((SECONDS * 1000) / TICK_MS)
         const perTick = Math.round((offered * TICK_MS) / 1000)
         const next = new Array<number>(SYMBOLS).fill(0)
@@ -251,6 +266,7 @@ const lagUnderLoad = (redisUrl: string, offered: number) =>
           yield* Effect.sleep(100)
         }
         const drainSeconds = (Date.now() - start) / 1000
+        const cpu = { node: cpuMicros() - cpu0.node, redis: (yield* redisCpuMicros(redis)) - cpu0.redis }
         const seen = yield* sql.run(
           "bench: lag",
           (q) => q<Array<{ tick: number; n: number; at: number }>>`
@@ -264,6 +280,9 @@ const lagUnderLoad = (redisUrl: string, offered: number) =>
             ` (${fmt(Math.round(sent / sendSeconds))}/s, sender at most ${behind} ms behind schedule)`
         )
         console.log(`  stored ${fmt(stored!.n)} trades; all stored ${drainSeconds.toFixed(1)}s after the first send (${fmt(Math.round(stored!.n / drainSeconds))}/s end to end)`)
+        console.log(
+          `  CPU per trade stored: ${(cpu.node / sent).toFixed(1)} µs in this process (load generator, node, sink), ${(cpu.redis / sent).toFixed(1)} µs in Redis`
+        )
         console.log(
           `  lag send -> stored, per ${TICK_MS} ms tick (last trade of the tick): p50 ${quantile(lags, 0.5).toFixed(0)} ms, p99 ${quantile(lags, 0.99).toFixed(0)} ms, max ${(lags[lags.length - 1] ?? NaN).toFixed(0)} ms (target < 1000 ms)`
         )

@@ -3,9 +3,10 @@
 // handler is a compile error (like @effect/cluster's Entity.toLayer).
 import { Effect, Layer, type Schema } from "effect"
 import type { ActorContext, ActorRef, EffectContext, Tagged } from "./actor-context.js"
-import { ActorRegistry } from "./registry.js"
+import { ActorRegistry, type EffectJob } from "./registry.js"
 
 export type { ActorContext, ActorRef, EffectContext, FailureOf, ReplyOf, Tagged } from "./actor-context.js"
+export type { EffectJob } from "./registry.js"
 
 /** Handler record of a deterministic actor: `(state, message, ctx) -> state'`, no I/O. */
 export type Handlers<S, M extends Tagged> = {
@@ -15,6 +16,18 @@ export type Handlers<S, M extends Tagged> = {
 /** Handler record of an effectful actor: I/O, at least once, idempotent by idempotencyKey. */
 export type EffectHandlers<M extends Tagged, R> = {
   readonly [T in M["_tag"]]: (message: Extract<M, { readonly _tag: T }>, ctx: EffectContext) => Effect.Effect<unknown, unknown, R>
+}
+
+/** Options of an effectful behaviour. */
+export interface EffectfulOptions<M extends Tagged, R> {
+  /** Bump when the handlers change meaning. */
+  readonly version?: number
+  /**
+   * Runs the jobs one worker round claimed for this kind as one unit (a sink's one transaction
+   * for many messages). It must succeed or fail as a whole and be idempotent like the handlers:
+   * on failure the worker runs each job alone through its handler, so a poison job fails alone.
+   */
+  readonly batch?: (jobs: ReadonlyArray<EffectJob<M>>) => Effect.Effect<unknown, unknown, R>
 }
 
 /** Options of a deterministic behaviour. */
@@ -35,10 +48,7 @@ export interface ActorKind<Name extends string, M extends Tagged, I> {
   /** Registers a deterministic behaviour for this kind. */
   readonly toLayer: <S>(options: DeterministicOptions<S, M>) => Layer.Layer<never, never, ActorRegistry>
   /** Registers an effectful behaviour for this kind. */
-  readonly toEffectLayer: <R>(
-    handlers: EffectHandlers<M, R>,
-    options?: { readonly version?: number }
-  ) => Layer.Layer<never, never, ActorRegistry | R>
+  readonly toEffectLayer: <R>(handlers: EffectHandlers<M, R>, options?: EffectfulOptions<M, R>) => Layer.Layer<never, never, ActorRegistry | R>
   /** Registers this kind as discarded: its messages are accepted and dropped unread (see DiscardMode). */
   readonly toDiscardLayer: () => Layer.Layer<never, never, ActorRegistry>
 }
@@ -74,13 +84,15 @@ export const makeActorKind = <const Name extends string, M extends Tagged, I>(
         const registry = yield* ActorRegistry
         const context = yield* Effect.context<never>()
         const record = handlers as unknown as Record<string, (m: Tagged, c: EffectContext) => Effect.Effect<unknown, unknown>>
+        const batch = options?.batch as ((jobs: ReadonlyArray<EffectJob>) => Effect.Effect<unknown, unknown>) | undefined
         yield* registry.register({
           name,
           version: options?.version ?? 1,
           protocol: protocol as unknown as Schema.Schema<Tagged, unknown>,
           mode: {
             _tag: "effectful",
-            run: (message, ctx) => Effect.provide(record[message._tag]!(message, ctx), context)
+            run: (message, ctx) => Effect.provide(record[message._tag]!(message, ctx), context),
+            ...(batch === undefined ? {} : { runBatch: (jobs: ReadonlyArray<EffectJob>) => Effect.provide(batch(jobs), context) })
           }
         })
       })

@@ -1,52 +1,118 @@
 // Runs the effectful actors' jobs of one owned shard (DESIGN §2 "Effectful actors"): I/O off the
 // processing fiber, only while the lease deadline holds, at least once, idempotent by message
-// id; retried after the configured delays through the jobs set, then dead-lettered.
-import { Cause, Effect, Either, ParseResult, Schema } from "effect"
-import type { Tagged } from "./actor.js"
+// id; retried after the configured delays through the jobs set, then dead-lettered. A round
+// claims up to CLAIM_LIMIT jobs in one call, runs them (a kind's jobs as one batch when the kind
+// has a batch handler), and ends them all in one call.
+import { Cause, Effect, Either, Exit, ParseResult, Schema } from "effect"
+import type { EffectContext, Tagged } from "./actor.js"
 import { makeAddress, InvalidAddress } from "./address.js"
-import { DEAD_LETTER_CAP, ShardLost } from "./commit.js"
-import type { DeadLetter } from "./commit-batch.js"
-import { entryTime } from "./envelope.js"
+import { ShardLost } from "./commit.js"
+import { finishJobs, type FinishedJob, type JobOutcome } from "./job-finish.js"
 import type { OwnedShard } from "./owned-shard.js"
+import type { EffectfulMode } from "./registry.js"
+import { yieldToEventLoop } from "./replay.js"
 import type { StoredJob } from "./shard-actors.js"
 
 const CLAIM_LIMIT = 64
 const CONCURRENCY = 16
+/** Decoding yields to the event loop this often (DESIGN §2: at least every 50 ms; lease renewals wait behind it). */
+const DECODE_SLICE_MS = 20
 
-type Outcome = { readonly _tag: "done" } | { readonly _tag: "failed"; readonly reason: string }
+/** A claimed job ready to run: its decoded message and delivery. */
+interface ReadyJob {
+  readonly member: string
+  readonly job: StoredJob
+  readonly mode: EffectfulMode
+  readonly message: Tagged
+  readonly ctx: EffectContext
+}
 
-const runOne = (owned: OwnedShard, job: StoredJob): Effect.Effect<Outcome> => {
+const decoders = new WeakMap<object, (u: unknown) => Either.Either<Tagged, ParseResult.ParseError>>()
+
+const decoderFor = (protocol: Schema.Schema<Tagged, unknown>) => {
+  let decode = decoders.get(protocol)
+  if (decode === undefined) {
+    decode = Schema.decodeUnknownEither(protocol)
+    decoders.set(protocol, decode)
+  }
+  return decode
+}
+
+const done: JobOutcome = { _tag: "done" }
+
+/** Parses and decodes a claimed member; answers the job ready to run, or how it already ended. */
+const prepare = (owned: OwnedShard, member: string): ReadyJob | FinishedJob => {
+  const job = JSON.parse(member) as StoredJob
   const address = makeAddress(job.e.k, job.e.a)
   const kind = address instanceof InvalidAddress ? undefined : owned.registry.get(address.kind)
   if (address instanceof InvalidAddress || kind === undefined || kind.mode._tag !== "effectful") {
-    return Effect.succeed({ _tag: "failed", reason: `no effectful behaviour for ${job.e.k}` })
+    // Another version of the behaviours may run it: retried as a failure, as before.
+    return { member, job, outcome: { _tag: "failed", reason: `no effectful behaviour for ${job.e.k}` } }
   }
-  const decoded = Schema.decodeUnknownEither(kind.protocol)(job.e.b)
+  const decoded = decoderFor(kind.protocol)(job.e.b)
   if (Either.isLeft(decoded)) {
-    return Effect.succeed({ _tag: "failed", reason: `undecodable: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}` })
+    // Decoding is deterministic: retrying cannot help, so it is dead-lettered at once.
+    const reason = `undecodable: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
+    return { member, job, outcome: { _tag: "failed", reason, permanent: true } }
   }
-  const ctx = { address, messageId: job.e.i, idempotencyKey: job.e.x ?? job.e.i, attempt: job.n, shard: owned.shard, epoch: owned.lease.epoch }
-  return kind.mode.run(decoded.right as Tagged, ctx).pipe(
-    Effect.as<Outcome>({ _tag: "done" }),
-    Effect.catchAllCause((cause) => Effect.succeed<Outcome>({ _tag: "failed", reason: Cause.pretty(cause).split("\n")[0]! }))
-  )
+  const ctx: EffectContext = { address, messageId: job.e.i, idempotencyKey: job.e.x ?? job.e.i, attempt: job.n, shard: owned.shard, epoch: owned.lease.epoch }
+  return { member, job, mode: kind.mode, message: decoded.right, ctx }
 }
 
-/** Records the attempt's outcome: done, a retry after the next delay, or a dead letter. */
-const finish = (owned: OwnedShard, member: string, job: StoredJob, outcome: Outcome) => {
-  const { keys, lease, settings } = owned
-  const delays = settings.retryDelaysMs
-  let args: Array<string | number>
-  if (outcome._tag === "done") args = [lease.epoch, member, "done", "", 0, DEAD_LETTER_CAP]
-  else if (job.n <= delays.length) {
-    const next: StoredJob = { ...job, n: job.n + 1 }
-    args = [lease.epoch, member, "retry", JSON.stringify(next), delays[job.n - 1]!, DEAD_LETTER_CAP]
-  } else {
-    const letter: DeadLetter = { reason: `failed after ${job.n} attempts: ${outcome.reason}`, entryId: job.entryId, envelope: job.e, at: entryTime(job.entryId), attempts: job.n }
-    args = [lease.epoch, member, "dead", JSON.stringify(letter), 0, DEAD_LETTER_CAP]
-  }
-  return owned.redis.script("finish-job-3", [keys.epoch, keys.jobs, keys.deadLetters], args)
-}
+const failedOf = (cause: Cause.Cause<unknown>): JobOutcome => ({ _tag: "failed", reason: Cause.pretty(cause).split("\n")[0]! })
+
+/** Runs one job through its handler; nothing when the lease deadline has passed (it comes due again). */
+const runAlone = (owned: OwnedShard, ready: ReadyJob): Effect.Effect<FinishedJob | undefined> =>
+  Effect.suspend(() => {
+    if (owned.remaining() <= 0) return Effect.succeed(undefined)
+    return Effect.map(Effect.exit(ready.mode.run(ready.message, ready.ctx)), (exit) => ({
+      member: ready.member,
+      job: ready.job,
+      outcome: Exit.isSuccess(exit) ? done : failedOf(exit.cause)
+    }))
+  })
+
+/** Runs one kind's jobs of a round as one batch; if the batch fails, each job alone. */
+const runBatch = (owned: OwnedShard, batch: NonNullable<EffectfulMode["runBatch"]>, jobs: ReadonlyArray<ReadyJob>) =>
+  Effect.gen(function* () {
+    if (owned.remaining() <= 0) return []
+    const exit = yield* Effect.exit(batch(jobs))
+    if (Exit.isSuccess(exit)) return jobs.map((j): FinishedJob => ({ member: j.member, job: j.job, outcome: done }))
+    // One poison job must not fail its neighbours: each runs (and is retried) on its own.
+    return yield* Effect.forEach(jobs, (j) => runAlone(owned, j), { concurrency: CONCURRENCY })
+  })
+
+/** Runs a round's claimed members; answers the jobs that ran (or could not), to be ended together. */
+const runRound = (owned: OwnedShard, members: ReadonlyArray<string>) =>
+  Effect.gen(function* () {
+    const finished: Array<FinishedJob> = []
+    const batches = new Map<EffectfulMode, Array<ReadyJob>>()
+    const alone: Array<ReadyJob> = []
+    let sliceStart = Date.now()
+    for (const member of members) {
+      // 64 merged messages of a busy exchange take 60-80 ms to parse and decode.
+      if (Date.now() - sliceStart > DECODE_SLICE_MS) {
+        yield* yieldToEventLoop
+        sliceStart = Date.now()
+      }
+      const prepared = prepare(owned, member)
+      if ("outcome" in prepared) finished.push(prepared)
+      else if (prepared.mode.runBatch === undefined) alone.push(prepared)
+      else {
+        const group = batches.get(prepared.mode)
+        if (group === undefined) batches.set(prepared.mode, [prepared])
+        else group.push(prepared)
+      }
+    }
+    const runs = [
+      ...[...batches].map(([mode, jobs]) => (jobs.length === 1 ? Effect.map(runAlone(owned, jobs[0]!), (f) => [f]) : runBatch(owned, mode.runBatch!, jobs))),
+      Effect.forEach(alone, (ready) => runAlone(owned, ready), { concurrency: CONCURRENCY })
+    ]
+    for (const results of yield* Effect.all(runs, { concurrency: "unbounded" })) {
+      for (const f of results) if (f !== undefined) finished.push(f)
+    }
+    return finished
+  })
 
 /** Runs the job worker until the shard is lost or stopped. */
 export const runJobWorker = (owned: OwnedShard) =>
@@ -57,18 +123,13 @@ export const runJobWorker = (owned: OwnedShard) =>
       if (reply[0] === 0) return yield* new ShardLost({ shard: owned.shard, reason: "fenced" })
       const nextMs = Number(reply[1])
       const members = reply.slice(2) as Array<string>
-      yield* Effect.forEach(
-        members,
-        (member) =>
-          Effect.gen(function* () {
-            // I/O only while the lease holds; a job not run now comes due again after its visibility timeout.
-            if (owned.remaining() <= 0) return
-            const job = JSON.parse(member) as StoredJob
-            const outcome = yield* runOne(owned, job)
-            yield* finish(owned, member, job, outcome)
-          }),
-        { concurrency: CONCURRENCY, discard: true }
-      )
+      if (members.length > 0) {
+        // Ended once the whole round ran: only this worker claims the shard's jobs (claims are
+        // fenced), so none of them comes due again meanwhile unless the shard moves.
+        const finished = yield* runRound(owned, members)
+        const result = yield* finishJobs(owned.redis, keys, lease.epoch, settings.retryDelaysMs, finished)
+        if (result === "fenced") return yield* new ShardLost({ shard: owned.shard, reason: "fenced" })
+      }
       if (members.length === CLAIM_LIMIT) continue
       yield* owned.wake.jobs.wait(nextMs === -1 ? 1000 : Math.min(1000, nextMs))
     }

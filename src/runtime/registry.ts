@@ -12,10 +12,18 @@ export interface DeterministicMode {
   readonly decodeSnapshot: (data: unknown) => unknown
 }
 
+/** One claimed job of an effectful actor: its decoded message and its delivery. */
+export interface EffectJob<M extends Tagged = Tagged> {
+  readonly message: M
+  readonly ctx: EffectContext
+}
+
 /** An effectful behaviour, with its requirements already provided. */
 export interface EffectfulMode {
   readonly _tag: "effectful"
   readonly run: (message: Tagged, ctx: EffectContext) => Effect.Effect<unknown, unknown>
+  /** Runs a worker round's jobs of this kind together; when it fails, each job runs alone. */
+  readonly runBatch?: (jobs: ReadonlyArray<EffectJob>) => Effect.Effect<unknown, unknown>
 }
 
 /**

@@ -15,7 +15,7 @@ export type ScriptName =
   | "append-2"
   | "move-timers-3"
   | "claim-jobs-2"
-  | "finish-job-3"
+  | "finish-jobs-3"
   | "advance-relay-3"
   | "trim-inbox-3"
   | "save-snapshots-3"

@@ -4,7 +4,8 @@ import { Effect, Equal } from "effect"
 import { randomUUID } from "node:crypto"
 import { query } from "../../src/storage/sql.js"
 import { listEpochs, StaleEpoch } from "../../src/storage/repos/sink-epochs.js"
-import { insertTrades, insertTradesFenced, recentTrades, type Trade } from "../../src/storage/repos/trades.js"
+import { appendTrades, insertTrades, insertTradesFenced, recentTrades, type Trade, type TradeInput } from "../../src/storage/repos/trades.js"
+import { refreshCandles } from "../../src/storage/repos/candles.js"
 import { backends, migrated } from "../support/database.js"
 
 /** A batch of `n` trades on a symbol of its own, so tests sharing the database never meet. */
@@ -36,6 +37,19 @@ const countTrades = (symbol: string) =>
     query("count trades", (q) => q<Array<{ n: number }>>`select count(*)::int as n from trades where symbol = ${symbol}`),
     ([row]) => row!.n
   )
+
+/** `batch` as the sink appends it: the wire's numbers and epoch milliseconds. */
+const asInput = (t: Trade): TradeInput => ({
+  ...t,
+  seq: Number(t.seq),
+  priceCents: Number(t.priceCents),
+  quantity: Number(t.quantity),
+  executedAt: t.executedAt.getTime(),
+  sourceEpoch: Number(t.sourceEpoch)
+})
+
+const candlesOf = (symbol: string) =>
+  query("read candles", (q) => q`select * from market_prices where symbol = ${symbol} order by bucket`)
 
 for (const backend of backends) {
   describe(backend.name, () => {
@@ -78,6 +92,29 @@ for (const backend of backends) {
           assert.strictEqual(yield* insertTradesFenced({ shard, epoch: 3n }, batch(1, shard, 3n)), 1)
           const epochs = yield* listEpochs()
           assert.deepStrictEqual(epochs.find((row) => row.shard === shard)?.epoch, 3n)
+        }))
+
+      it.effect("appended out of time order and again, the trades are stored once and each candle equals one recomputed from them", () =>
+        Effect.gen(function* () {
+          // 90 trades a second apart over two minutes, appended middle first, then the ends, then all again.
+          const trades = batch(90).map(asInput)
+          const appended = yield* Effect.forEach([trades.slice(30, 60), trades.slice(60), trades.slice(0, 30), trades], appendTrades)
+          assert.deepStrictEqual(appended, [30, 30, 30, 0])
+          const symbol = trades[0]!.symbol
+          assert.strictEqual(yield* countTrades(symbol), 90)
+          const merged = yield* candlesOf(symbol)
+          yield* refreshCandles(trades.map((t) => ({ symbol, executedAt: new Date(t.executedAt) })))
+          assert.strictEqual(merged.length, 2)
+          assert.deepStrictEqual([...merged], [...(yield* candlesOf(symbol))])
+        }))
+
+      it.effect("appended text with quotes, backslashes, commas and braces is stored as sent", () =>
+        Effect.gen(function* () {
+          const [trade] = batch(1).map(asInput)
+          const odd = { ...trade!, buyerUserId: 'u "q" \\ {a,b} NULL', sellOrderId: "" }
+          assert.strictEqual(yield* appendTrades([odd]), 1)
+          const [stored] = yield* recentTrades(odd.symbol)
+          assert.deepStrictEqual([stored!.buyerUserId, stored!.sellOrderId], [odd.buyerUserId, ""])
         }))
 
       it.effect("the same epoch may write many batches", () =>

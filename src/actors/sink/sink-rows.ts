@@ -5,13 +5,13 @@ import { Effect } from "effect"
 import { insertLedgerEntries, type LedgerEntry } from "../../storage/repos/ledger.js"
 import { type OrderRecord, upsertOrders } from "../../storage/repos/orders.js"
 import { type Fence, withFences } from "../../storage/repos/sink-epochs.js"
-import { appendTrades, type Trade } from "../../storage/repos/trades.js"
+import { appendTrades, type TradeInput } from "../../storage/repos/trades.js"
 import { insertTrendMetrics, type TrendSample } from "../../storage/repos/trend-metrics.js"
 import type { LedgerRow, OrderRow, SignalRow, SinkMessage, TradeRow } from "./protocol.js"
 
 /** Rows of one or more sink messages, as the repos take them. */
 export interface SinkRows {
-  readonly trades: ReadonlyArray<Trade>
+  readonly trades: ReadonlyArray<TradeInput>
   readonly orders: ReadonlyArray<OrderRecord>
   readonly ledger: ReadonlyArray<LedgerEntry>
   readonly signals: ReadonlyArray<TrendSample>
@@ -22,33 +22,60 @@ const none: SinkRows = { trades: [], orders: [], ledger: [], signals: [] }
 /** How many rows `rows` holds. */
 export const rowCount = (rows: SinkRows) => rows.trades.length + rows.orders.length + rows.ledger.length + rows.signals.length
 
+const concat = <A>(lists: ReadonlyArray<ReadonlyArray<A>>): ReadonlyArray<A> => {
+  const all: Array<A> = []
+  for (const list of lists) for (const item of list) all.push(item)
+  return all
+}
+
 /** Every row of `parts`, one list per table. */
 export const mergeRows = (parts: ReadonlyArray<SinkRows>): SinkRows =>
   parts.length === 1
     ? parts[0]!
     : {
-        trades: parts.flatMap((p) => p.trades),
-        orders: parts.flatMap((p) => p.orders),
-        ledger: parts.flatMap((p) => p.ledger),
-        signals: parts.flatMap((p) => p.signals)
+        trades: concat(parts.map((p) => p.trades)),
+        orders: concat(parts.map((p) => p.orders)),
+        ledger: concat(parts.map((p) => p.ledger)),
+        signals: concat(parts.map((p) => p.signals))
       }
 
 const big = (n: number) => BigInt(n)
 const bigOrNull = (n: number | null) => (n === null ? null : BigInt(n))
 
-/** A trade as stored; it records the shard and epoch of the sink that wrote it (as in sink_epochs). */
-export const toTrade = (t: TradeRow, fence: Fence): Trade => ({
-  ...t,
-  seq: big(t.seq),
-  priceCents: big(t.priceCents),
-  quantity: big(t.quantity),
-  executedAt: new Date(t.executedAt),
-  sourceShard: fence.shard,
-  sourceEpoch: fence.epoch
-})
+/**
+ * Trades as appended: the wire rows' values, plus the shard and epoch of the sink that wrote them
+ * (as in sink_epochs). Fields listed, not spread: several times cheaper per row at 10,000 trades/s.
+ */
+const toTrades = (rows: ReadonlyArray<TradeRow>, fence: Fence): Array<TradeInput> => {
+  const sourceShard = fence.shard
+  const sourceEpoch = Number(fence.epoch)
+  return rows.map((t) => ({
+    tradeId: t.tradeId,
+    symbol: t.symbol,
+    seq: t.seq,
+    priceCents: t.priceCents,
+    quantity: t.quantity,
+    buyerUserId: t.buyerUserId,
+    sellerUserId: t.sellerUserId,
+    buyOrderId: t.buyOrderId,
+    sellOrderId: t.sellOrderId,
+    makerSide: t.makerSide,
+    executedAt: t.executedAt,
+    sourceShard,
+    sourceEpoch
+  }))
+}
 
+// The rows below list their fields rather than spread the wire row, as `toTrades` does.
 const toOrder = (o: OrderRow): OrderRecord => ({
-  ...o,
+  orderId: o.orderId,
+  userId: o.userId,
+  symbol: o.symbol,
+  side: o.side,
+  type: o.type,
+  timeInForce: o.timeInForce,
+  status: o.status,
+  clientOrderId: o.clientOrderId,
   priceCents: bigOrNull(o.priceCents),
   stopPriceCents: bigOrNull(o.stopPriceCents),
   quantity: big(o.quantity),
@@ -59,15 +86,32 @@ const toOrder = (o: OrderRow): OrderRecord => ({
   updatedAt: new Date(o.updatedAt)
 })
 
-const toLedger = (e: LedgerRow): LedgerEntry => ({ ...e, amount: big(e.amount), createdAt: new Date(e.createdAt) })
+const toLedger = (e: LedgerRow): LedgerEntry => ({
+  entryId: e.entryId,
+  wallet: e.wallet,
+  account: e.account,
+  asset: e.asset,
+  amount: big(e.amount),
+  reason: e.reason,
+  referenceId: e.referenceId,
+  createdAt: new Date(e.createdAt)
+})
 
-const toSample = (s: SignalRow): TrendSample => ({ ...s, volume: big(s.volume), observedAt: new Date(s.observedAt) })
+const toSample = (s: SignalRow): TrendSample => ({
+  symbol: s.symbol,
+  observedAt: new Date(s.observedAt),
+  viralityScore: s.viralityScore,
+  sentiment: s.sentiment,
+  velocity: s.velocity,
+  volume: big(s.volume),
+  engagementRate: s.engagementRate
+})
 
 /** The rows a message asks the sink, written under `fence`, to store. */
 export const rowsOf = (message: SinkMessage, fence: Fence): SinkRows => {
   switch (message._tag) {
     case "RecordTrades":
-      return { ...none, trades: message.trades.map((t) => toTrade(t, fence)) }
+      return { ...none, trades: toTrades(message.trades, fence) }
     case "RecordOrders":
       return { ...none, orders: message.orders.map(toOrder) }
     case "RecordLedger":
@@ -76,7 +120,7 @@ export const rowsOf = (message: SinkMessage, fence: Fence): SinkRows => {
       return { ...none, signals: message.samples.map(toSample) }
     case "RecordBatch":
       return {
-        trades: (message.trades ?? []).map((t) => toTrade(t, fence)),
+        trades: toTrades(message.trades ?? [], fence),
         orders: (message.orders ?? []).map(toOrder),
         ledger: (message.entries ?? []).map(toLedger),
         signals: (message.samples ?? []).map(toSample)

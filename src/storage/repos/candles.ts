@@ -60,59 +60,6 @@ export const refreshCandles = Effect.fn("Candles.refresh")(function* (
   return rows.count
 })
 
-/** A trade as `mergeCandles` needs it. */
-export interface CandleTrade {
-  readonly symbol: string
-  readonly executedAt: Date
-  readonly seq: bigint
-  readonly priceCents: bigint
-  readonly quantity: bigint
-}
-
-/**
- * Folds trades into their 1-minute candles in O(new trades): high/low/volume/count merge with the
- * stored candle, open/close are the first/last stored trade of the minute (two index lookups).
- * Give it exactly the rows an insert of this transaction just returned as new, so a replayed
- * trade (inserted as nothing) is never counted twice; the candle stays a function of the stored
- * trades, as `refreshCandles` computes it, without rescanning a busy minute on every batch.
- * Like `refreshCandles`, it assumes one writer per symbol at a time (one fenced sink).
- */
-export const mergeCandles = Effect.fn("Candles.merge")(function* (inserted: ReadonlyArray<CandleTrade>) {
-  if (inserted.length === 0) return 0
-  const sql = yield* Sql
-  const rows = yield* sql.run(
-    "market_prices: merge 1m candles",
-    (q) => q`
-      with new as (
-        select n.symbol, date_bin('1 minute', n.executed_at, ${binOrigin}::timestamptz) as bucket, n.price_cents, n.quantity
-        from unnest(${inserted.map((t) => t.symbol)}::text[], ${inserted.map((t) => t.executedAt.toISOString())}::timestamptz[],
-                    ${inserted.map((t) => String(t.priceCents))}::int8[], ${inserted.map((t) => String(t.quantity))}::int8[])
-             as n (symbol, executed_at, price_cents, quantity)
-      ), agg as (
-        select symbol, bucket, max(price_cents) as high, min(price_cents) as low, sum(quantity)::bigint as volume, count(*)::int as n
-        from new group by symbol, bucket
-      )
-      insert into market_prices (symbol, bucket, open_cents, high_cents, low_cents, close_cents, volume, trade_count)
-      select a.symbol, a.bucket,
-             (select t.price_cents from trades t
-               where t.symbol = a.symbol and t.executed_at >= a.bucket and t.executed_at < a.bucket + interval '1 minute'
-               order by t.executed_at, t.seq limit 1),
-             a.high, a.low,
-             (select t.price_cents from trades t
-               where t.symbol = a.symbol and t.executed_at >= a.bucket and t.executed_at < a.bucket + interval '1 minute'
-               order by t.executed_at desc, t.seq desc limit 1),
-             a.volume, a.n
-      from agg a
-      on conflict (symbol, bucket) do update set
-        open_cents = excluded.open_cents, close_cents = excluded.close_cents,
-        high_cents = greatest(market_prices.high_cents, excluded.high_cents),
-        low_cents = least(market_prices.low_cents, excluded.low_cents),
-        volume = market_prices.volume + excluded.volume,
-        trade_count = market_prices.trade_count + excluded.trade_count`
-  )
-  return rows.count
-})
-
 /** Candles of `symbol` in buckets of `range.intervalSeconds` (a multiple of 60), oldest first; empty buckets are absent. */
 export const readCandles = Effect.fn("Candles.read")(function* (symbol: string, range: TimeRange) {
   const { intervalSeconds, from, to } = yield* checkRange(range, 60)

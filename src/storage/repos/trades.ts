@@ -2,7 +2,8 @@
 // (DESIGN invariant 3 carried into the record), each batch refreshing the candles it touches.
 import { Effect, Schema } from "effect"
 import { Sql } from "../sql.js"
-import { mergeCandles, refreshCandles } from "./candles.js"
+import { refreshCandles } from "./candles.js"
+import { binOrigin } from "./time-range.js"
 import { withFence, type Fence } from "./sink-epochs.js"
 
 /** One trade; prices in cents, quantities in units. */
@@ -69,15 +70,118 @@ export const writeTrades = Effect.fn("Trades.write")(function* (trades: Readonly
 })
 
 /**
- * `writeTrades` for high rates (the sink): the same idempotent insert, but the candles merge only
- * the trades this insert stored (`mergeCandles`), so a batch costs O(batch), not O(trades in its
- * minutes). Answers how many were new. Compose it inside `withFence` or `withTransaction`.
+ * A trade as the sink appends it: the wire's plain numbers (cents, units, epoch ms), so a batch
+ * goes out with no per-value conversion to bigints and Dates.
  */
-export const appendTrades = Effect.fn("Trades.append")(function* (trades: ReadonlyArray<Trade>) {
+export interface TradeInput {
+  readonly tradeId: string
+  readonly symbol: string
+  readonly seq: number
+  readonly priceCents: number
+  readonly quantity: number
+  readonly buyerUserId: string
+  readonly sellerUserId: string
+  readonly buyOrderId: string
+  readonly sellOrderId: string
+  readonly makerSide: "BUY" | "SELL"
+  readonly executedAt: number
+  readonly sourceShard: number
+  readonly sourceEpoch: number
+}
+
+// Array literals built here, one text parameter per column: the client library's per-element
+// serializer cost more CPU than the insert, and PostgreSQL parses arrays about twice as fast as
+// json_to_recordset (measured on 10,000-row batches).
+const quoted = /["\\]/g
+const textArray = <A>(rows: ReadonlyArray<A>, value: (a: A) => string) => {
+  let literal = "{"
+  for (let i = 0; i < rows.length; i++) {
+    const v = value(rows[i]!)
+    literal += (i === 0 ? '"' : ',"') + (v.includes('"') || v.includes("\\") ? v.replace(quoted, "\\$&") : v) + '"'
+  }
+  return literal + "}"
+}
+const intArray = <A>(rows: ReadonlyArray<A>, value: (a: A) => number) => {
+  let literal = "{"
+  for (let i = 0; i < rows.length; i++) literal += (i === 0 ? "" : ",") + value(rows[i]!)
+  return literal + "}"
+}
+
+/**
+ * `writeTrades` for high rates (the sink), in one statement: the same idempotent insert, and the
+ * 1-minute candles fold in only the rows this insert stored, so a batch costs O(batch), not
+ * O(trades in its minutes), and a replayed trade (inserted as nothing) is never counted twice.
+ * High/low/volume/count merge with the stored candle; open/close are the first/last of the
+ * minute's stored trades (one index lookup each: the statement's snapshot shows only the rows
+ * stored before it) and its new ones. Assumes one writer per symbol at a time (one fenced sink),
+ * like `refreshCandles`. Answers how many trades were new. Compose it inside `withFence(s)`.
+ */
+export const appendTrades = Effect.fn("Trades.append")(function* (trades: ReadonlyArray<TradeInput>) {
   if (trades.length === 0) return 0
-  const inserted = yield* insertNewTrades(trades)
-  yield* mergeCandles(inserted)
-  return inserted.length
+  const sql = yield* Sql
+  const [row] = yield* sql.run(
+    "trades: append batch and fold candles",
+    (q) => q<Array<{ inserted: number }>>`
+      with input as (
+        select * from unnest(
+          ${textArray(trades, (t) => t.tradeId)}::text::text[], ${textArray(trades, (t) => t.symbol)}::text::text[],
+          ${intArray(trades, (t) => t.seq)}::text::int8[], ${intArray(trades, (t) => t.priceCents)}::text::int8[],
+          ${intArray(trades, (t) => t.quantity)}::text::int8[], ${textArray(trades, (t) => t.buyerUserId)}::text::text[],
+          ${textArray(trades, (t) => t.sellerUserId)}::text::text[], ${textArray(trades, (t) => t.buyOrderId)}::text::text[],
+          ${textArray(trades, (t) => t.sellOrderId)}::text::text[], ${textArray(trades, (t) => t.makerSide)}::text::text[],
+          ${intArray(trades, (t) => t.executedAt)}::text::int8[], ${intArray(trades, (t) => t.sourceShard)}::text::int4[],
+          ${intArray(trades, (t) => t.sourceEpoch)}::text::int8[])
+        as r ("tradeId", symbol, seq, "priceCents", quantity, "buyerUserId", "sellerUserId", "buyOrderId", "sellOrderId",
+              "makerSide", "executedAt", "sourceShard", "sourceEpoch")
+      ), ins as (
+        insert into trades (trade_id, symbol, seq, price_cents, quantity, buyer_user_id, seller_user_id,
+                            buy_order_id, sell_order_id, maker_side, executed_at, source_shard, source_epoch)
+        select "tradeId", symbol, seq, "priceCents", quantity, "buyerUserId", "sellerUserId", "buyOrderId",
+               "sellOrderId", "makerSide", timestamptz 'epoch' + "executedAt" * interval '1 millisecond',
+               "sourceShard", "sourceEpoch"
+        from input
+        on conflict (trade_id) do nothing
+        returning symbol, date_bin('1 minute', executed_at, ${binOrigin}::timestamptz) as bucket, executed_at, seq, price_cents, quantity
+      ), agg as (
+        select symbol, bucket, max(price_cents) as high, min(price_cents) as low, sum(quantity)::bigint as volume, count(*)::int as n
+        from ins group by symbol, bucket
+      ), first_new as (
+        select distinct on (symbol, bucket) symbol, bucket, executed_at, seq, price_cents from ins
+        order by symbol, bucket, executed_at, seq
+      ), last_new as (
+        select distinct on (symbol, bucket) symbol, bucket, executed_at, seq, price_cents from ins
+        order by symbol, bucket, executed_at desc, seq desc
+      ), merged as (
+        insert into market_prices (symbol, bucket, open_cents, high_cents, low_cents, close_cents, volume, trade_count)
+        select a.symbol, a.bucket,
+               (select x.price_cents from (
+                  (select t.executed_at, t.seq, t.price_cents from trades t
+                    where t.symbol = a.symbol and t.executed_at >= a.bucket and t.executed_at < a.bucket + interval '1 minute'
+                    order by t.executed_at, t.seq limit 1)
+                  union all select f.executed_at, f.seq, f.price_cents) x
+                order by x.executed_at, x.seq limit 1),
+               a.high, a.low,
+               (select x.price_cents from (
+                  (select t.executed_at, t.seq, t.price_cents from trades t
+                    where t.symbol = a.symbol and t.executed_at >= a.bucket and t.executed_at < a.bucket + interval '1 minute'
+                    order by t.executed_at desc, t.seq desc limit 1)
+                  union all select l.executed_at, l.seq, l.price_cents) x
+                order by x.executed_at desc, x.seq desc limit 1),
+               a.volume, a.n
+        from agg a
+        join first_new f on f.symbol = a.symbol and f.bucket = a.bucket
+        join last_new l on l.symbol = a.symbol and l.bucket = a.bucket
+        on conflict (symbol, bucket) do update set
+          open_cents = excluded.open_cents, close_cents = excluded.close_cents,
+          high_cents = greatest(market_prices.high_cents, excluded.high_cents),
+          low_cents = least(market_prices.low_cents, excluded.low_cents),
+          volume = market_prices.volume + excluded.volume,
+          trade_count = market_prices.trade_count + excluded.trade_count
+        returning 1
+      )
+      select (select count(*) from ins)::int as inserted`
+  )
+  return row!.inserted
 })
 
 /** Inserts a batch in its own transaction; answers how many trades were new. */
