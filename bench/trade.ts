@@ -60,7 +60,7 @@ const nodeProcess = (env: Record<string, string>) =>
         if (output.includes("joined")) resume(Effect.succeed(child))
       }
       child.stdout!.on("data", collect)
-      child.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()))
+      child.stderr!.on("data", (chunk: Buffer) => { output += chunk.toString(); if (process.env["BENCH_NODE_STDERR"]) process.stderr.write(chunk) })
       child.on("exit", (code) => resume(Effect.fail(new Error(`the node exited (${code}):\n${output}`))))
     }),
     (child) =>
@@ -181,7 +181,9 @@ const bench = (url: string, prefix: string) =>
     const settled = performance.now()
     const cpu = { node: cpuSeconds(node.pid!) - cpuBefore.node, redis: (yield* redisCpuSeconds(url)) - cpuBefore.redis }
 
-    // 2. Place-to-fill latency, open loop, against the house walls.
+    // 2. Place-to-fill latency, open loop, against the house walls, once the record has caught up
+    // with phase 1 (its jobs would otherwise share the node's CPU with the orders timed here).
+    yield* awaitJobsDone(url, prefix)
     const watch = yield* watchTrades(url, prefix, symbols)
     const sentAt = new Map<string, number>()
     const total = RATE * SECONDS
@@ -210,6 +212,22 @@ const bench = (url: string, prefix: string) =>
       // CPU per order depends less than rates on what else shares the machine.
       nodeCpuPerOrderUs: (cpu.node / ORDERS) * 1e6,
       redisCpuPerOrderUs: (cpu.redis / ORDERS) * 1e6
+    }
+  })
+
+/** Waits until no shard has effectful jobs (the sink's writes) outstanding. */
+const awaitJobsDone = (url: string, prefix: string) =>
+  Effect.promise(async () => {
+    const redis = new Redis(url)
+    const keys = makeKeys(prefix, SHARDS)
+    try {
+      for (;;) {
+        const counts = await Promise.all(Array.from({ length: SHARDS }, (_, s) => redis.zcard(keys.shard(s).jobs)))
+        if (counts.every((n) => n === 0)) return
+        await sleep(100)
+      }
+    } finally {
+      redis.disconnect()
     }
   })
 

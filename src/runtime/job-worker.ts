@@ -3,11 +3,12 @@
 // id; retried after the configured delays through the jobs set, then dead-lettered. A round
 // claims up to CLAIM_LIMIT jobs in one call, runs them (a kind's jobs as one batch when the kind
 // has a batch handler), and ends them all in one call.
-import { Cause, Effect, Either, Exit, ParseResult, Schema } from "effect"
+import { Cause, Effect, Either, Exit, ParseResult } from "effect"
 import type { EffectContext, Tagged } from "./actor.js"
 import { makeAddress, InvalidAddress } from "./address.js"
 import { ShardLost } from "./commit.js"
 import { finishJobs, type FinishedJob, type JobOutcome } from "./job-finish.js"
+import { messageDecoder } from "./message-codec.js"
 import type { OwnedShard } from "./owned-shard.js"
 import type { EffectfulMode } from "./registry.js"
 import { yieldToEventLoop } from "./replay.js"
@@ -27,17 +28,6 @@ interface ReadyJob {
   readonly ctx: EffectContext
 }
 
-const decoders = new WeakMap<object, (u: unknown) => Either.Either<Tagged, ParseResult.ParseError>>()
-
-const decoderFor = (protocol: Schema.Schema<Tagged, unknown>) => {
-  let decode = decoders.get(protocol)
-  if (decode === undefined) {
-    decode = Schema.decodeUnknownEither(protocol)
-    decoders.set(protocol, decode)
-  }
-  return decode
-}
-
 const done: JobOutcome = { _tag: "done" }
 
 /** Parses and decodes a claimed member; answers the job ready to run, or how it already ended. */
@@ -49,7 +39,7 @@ const prepare = (owned: OwnedShard, member: string): ReadyJob | FinishedJob => {
     // Another version of the behaviours may run it: retried as a failure, as before.
     return { member, job, outcome: { _tag: "failed", reason: `no effectful behaviour for ${job.e.k}` } }
   }
-  const decoded = decoderFor(kind.protocol)(job.e.b)
+  const decoded = messageDecoder(kind.protocol)(job.e.b)
   if (Either.isLeft(decoded)) {
     // Decoding is deterministic: retrying cannot help, so it is dead-lettered at once.
     const reason = `undecodable: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`

@@ -74,3 +74,20 @@ export const makeMessageEncoder = (protocol: Schema.Schema<Tagged, unknown>): ((
   if (direct.size === 0) return full
   return (message) => (direct.get(Object.getPrototypeOf(message) as object)?.(message) === true ? message : full(message))
 }
+
+const decoders = new WeakMap<object, Decode>()
+const encoders = new WeakMap<object, (message: Tagged) => unknown>()
+
+/** The decoder of `protocol`, made once per protocol. */
+export const messageDecoder = (protocol: Schema.Schema<Tagged, unknown>): Decode => {
+  let decode = decoders.get(protocol)
+  if (decode === undefined) decoders.set(protocol, (decode = makeMessageDecoder(protocol)))
+  return decode
+}
+
+/** The encoder of `protocol`, made once per protocol. */
+export const messageEncoder = (protocol: Schema.Schema<Tagged, unknown>): ((message: Tagged) => unknown) => {
+  let encode = encoders.get(protocol)
+  if (encode === undefined) encoders.set(protocol, (encode = makeMessageEncoder(protocol)))
+  return encode
+}

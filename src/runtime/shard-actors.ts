@@ -7,7 +7,7 @@ import { addressString, InvalidAddress, makeAddress, shardOf, type Address } fro
 import type { CommitBatch, MergedSend } from "./commit-batch.js"
 import type { Envelope } from "./envelope.js"
 import type { ShardKeys } from "./keys.js"
-import { makeMessageDecoder, makeMessageEncoder } from "./message-codec.js"
+import { messageDecoder, messageEncoder } from "./message-codec.js"
 import { exitCodec, isRequest } from "./reply-codec.js"
 import type { DeterministicMode, Registry, RegisteredKind } from "./registry.js"
 
@@ -53,27 +53,9 @@ const compareIds = (a: string, b: string): number => {
 /** True when stream ID a is after b. */
 export const idAfter = (a: string, b: string): boolean => compareIds(a, b) > 0
 
-const decoders = new WeakMap<object, (u: unknown) => Either.Either<Tagged, ParseResult.ParseError>>()
-const encoders = new WeakMap<object, (m: Tagged) => unknown>()
-
-const decoderFor = (protocol: Schema.Schema<Tagged, unknown>) => {
-  let decode = decoders.get(protocol)
-  if (decode === undefined) {
-    decode = makeMessageDecoder(protocol)
-    decoders.set(protocol, decode)
-  }
-  return decode
-}
-
 /** Encodes a message with its protocol (throws on a message the protocol refuses: a defect). */
-export const encodeMessage = <M extends Tagged>(protocol: Schema.Schema<M, any>, message: M): unknown => {
-  let encode = encoders.get(protocol)
-  if (encode === undefined) {
-    encode = makeMessageEncoder(protocol as unknown as Schema.Schema<Tagged, unknown>)
-    encoders.set(protocol, encode)
-  }
-  return encode(message)
-}
+export const encodeMessage = <M extends Tagged>(protocol: Schema.Schema<M, any>, message: M): unknown =>
+  messageEncoder(protocol as unknown as Schema.Schema<Tagged, unknown>)(message)
 
 
 /** Encodes the reply record for a message's outcome. */
@@ -241,16 +223,17 @@ export class ShardActors {
     if (kind === undefined) return this.reject(envelope, entryId, time, batch, "unknown-kind", `no behaviour for actor kind "${address.kind}"`)
     // Dropped before any decoding: the kind is registered as discarded on this node.
     if (kind.mode._tag === "discard") return
-    const decoded = decoderFor(kind.protocol)(envelope.b)
+    if (kind.mode._tag === "effectful") {
+      // The jobs set is the effectful actor's durable queue; replay never re-creates jobs. The
+      // job worker decodes the message (and dead-letters one it cannot), so it is not decoded here.
+      if (!replaying) batch.jobs.push([0, JSON.stringify({ e: envelope, n: 1, entryId } satisfies StoredJob)])
+      return
+    }
+    const decoded = messageDecoder(kind.protocol)(envelope.b)
     if (Either.isLeft(decoded)) {
       return this.reject(envelope, entryId, time, batch, "undecodable", ParseResult.TreeFormatter.formatErrorSync(decoded.left))
     }
     const message = decoded.right
-    if (kind.mode._tag === "effectful") {
-      // The jobs set is the effectful actor's durable queue; replay never re-creates jobs.
-      if (!replaying) batch.jobs.push([0, JSON.stringify({ e: envelope, n: 1, entryId } satisfies StoredJob)])
-      return
-    }
     if (instance === undefined) {
       const id = addressString(address)
       instance = { id, kind, mode: kind.mode, state: kind.mode.initial(address.key), feedSeqs: {}, snapshotOffset: "0-0", sinceSnapshot: 0 }
