@@ -10,7 +10,8 @@
 // No peer exists for a whole exchange saga; the figures print beside the issue's targets.
 //
 //   npm run bench -- trade   (BENCH_TRADE_ORDERS, BENCH_TRADE_IN_FLIGHT, BENCH_TRADE_RATE,
-//                             BENCH_TRADE_SECONDS, BENCH_TRADE_TRADERS, BENCH_TRADE_SYMBOLS, BENCH_NODE_ARGS)
+//                             BENCH_TRADE_SECONDS, BENCH_TRADE_TRADERS, BENCH_TRADE_SYMBOLS, BENCH_NODE_ARGS,
+//                             BENCH_NODE_OUTPUT=1 to print the node's output, e.g. with `--trace-gc`)
 import { scratchDatabase } from "./_bench-database.js"
 import { withBenchRedis } from "./_bench-redis.js"
 import { pool } from "./_task-pool.js"
@@ -57,10 +58,14 @@ const nodeProcess = (env: Record<string, string>) =>
       let output = ""
       const collect = (chunk: Buffer) => {
         output += chunk.toString()
+        if (process.env["BENCH_NODE_OUTPUT"]) process.stderr.write(chunk)
         if (output.includes("joined")) resume(Effect.succeed(child))
       }
       child.stdout!.on("data", collect)
-      child.stderr!.on("data", (chunk: Buffer) => { output += chunk.toString(); if (process.env["BENCH_NODE_STDERR"]) process.stderr.write(chunk) })
+      child.stderr!.on("data", (chunk: Buffer) => {
+        output += chunk.toString()
+        if (process.env["BENCH_NODE_OUTPUT"]) process.stderr.write(chunk)
+      })
       child.on("exit", (code) => resume(Effect.fail(new Error(`the node exited (${code}):\n${output}`))))
     }),
     (child) =>
