@@ -17,6 +17,7 @@ const MERGE_LIMIT = 32
 /** One deterministic actor's live state. */
 export interface ActorInstance {
   readonly id: string
+  readonly address: Address
   readonly kind: RegisteredKind
   readonly mode: DeterministicMode
   state: unknown
@@ -194,9 +195,10 @@ export class ShardActors {
   restore(id: string, snapshot: StoredSnapshot): void {
     const address = parseId(id)
     const kind = address && this.registry.get(address.kind)
-    if (kind === undefined || kind.mode._tag !== "deterministic") return
+    if (address === undefined || kind === undefined || kind.mode._tag !== "deterministic") return
     this.instances.set(id, {
       id,
+      address,
       kind,
       mode: kind.mode,
       state: kind.mode.decodeSnapshot(snapshot.s),
@@ -214,12 +216,15 @@ export class ShardActors {
     let instance = this.instances.get(`${envelope.k}/${envelope.a}`)
     // Replay skips what the actor's snapshot covers before paying for any decoding.
     if (replaying && instance !== undefined && !idAfter(entryId, instance.snapshotOffset)) return
-    const address = makeAddress(envelope.k, envelope.a)
+    // A live actor's address and shard were checked when it was made: the same strings need no
+    // second check (effectful and discarded kinds have no instances, so they always take it).
+    const known = instance !== undefined && instance.address.kind === envelope.k && instance.address.key === envelope.a
+    const address = known ? instance!.address : makeAddress(envelope.k, envelope.a)
     if (address instanceof InvalidAddress) return this.reject(envelope, entryId, time, batch, "invalid-address", address.reason)
-    if (shardOf(address, this.shardCount) !== this.shard) {
+    if (!known && shardOf(address, this.shardCount) !== this.shard) {
       return this.reject(envelope, entryId, time, batch, "misrouted", `${addressString(address)} belongs to shard ${shardOf(address, this.shardCount)}, not ${this.shard}`)
     }
-    const kind = this.registry.get(address.kind)
+    const kind = known ? instance!.kind : this.registry.get(address.kind)
     if (kind === undefined) return this.reject(envelope, entryId, time, batch, "unknown-kind", `no behaviour for actor kind "${address.kind}"`)
     // Dropped before any decoding: the kind is registered as discarded on this node.
     if (kind.mode._tag === "discard") return
@@ -236,7 +241,7 @@ export class ShardActors {
     const message = decoded.right
     if (instance === undefined) {
       const id = addressString(address)
-      instance = { id, kind, mode: kind.mode, state: kind.mode.initial(address.key), feedSeqs: {}, snapshotOffset: "0-0", sinceSnapshot: 0 }
+      instance = { id, address, kind, mode: kind.mode, state: kind.mode.initial(address.key), feedSeqs: {}, snapshotOffset: "0-0", sinceSnapshot: 0 }
       this.instances.set(id, instance)
     }
     this.run(instance, address, message, envelope, entryId, index, time, batch)
