@@ -46,35 +46,31 @@ const buildArgs = (keys: ShardKeys, epoch: number, version: string, range: Commi
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /**
- * Commits a batch (plain promise code: it runs once per batch on the hot path). Re-sends on an
- * unknown outcome until `deadline()` (the local lease deadline) passes; FENCED, CONFLICT or a
- * passed deadline reject with ShardLost.
+ * Sends one commit until it has an answer (plain promise code: it runs once per batch on the hot
+ * path). An unknown outcome is re-sent until `deadline()` (the local lease deadline) passes;
+ * answers the ShardLost that ends the shard (FENCED, CONFLICT, a passed deadline), if any.
  */
-export const commitBatchNow = async (
+const sendCommit = async (
   redis: RedisLike,
-  keys: ShardKeys,
-  epoch: number,
-  version: string,
-  range: CommitRange,
-  batch: CommitBatch,
+  shard: number,
+  commit: { readonly redisKeys: ReadonlyArray<string>; readonly args: ReadonlyArray<string | number> },
   deadline: () => number
-): Promise<void> => {
-  const { redisKeys, args } = buildArgs(keys, epoch, version, range, batch)
+): Promise<ShardLost | undefined> => {
   for (let delay = 10; ; delay = Math.min(500, delay * 2)) {
-    if (Date.now() >= deadline()) throw new ShardLost({ shard: keys.shard, reason: "lease-expired" })
+    if (Date.now() >= deadline()) return new ShardLost({ shard, reason: "lease-expired" })
     let answer: unknown
     try {
-      answer = await runScript(redis, "commit-8", redisKeys, args)
+      answer = await runScript(redis, "commit-8", commit.redisKeys, commit.args)
     } catch {
       await sleep(delay) // unknown outcome: the same commit again, answered ALREADY if it landed
       continue
     }
-    if (answer === "OK" || answer === "ALREADY") return
-    throw new ShardLost({ shard: keys.shard, reason: answer === "FENCED" ? "fenced" : "conflict" })
+    if (answer === "OK" || answer === "ALREADY") return undefined
+    return new ShardLost({ shard, reason: answer === "FENCED" ? "fenced" : "conflict" })
   }
 }
 
-/** `commitBatchNow` as an Effect. */
+/** Commits a batch; fails with ShardLost when the shard must be given up. */
 export const commitBatch = (
   redis: RedisConnections,
   keys: ShardKeys,
@@ -83,16 +79,10 @@ export const commitBatch = (
   range: CommitRange,
   batch: CommitBatch,
   deadline: () => number
-): Effect.Effect<void, ShardLost> =>
-  Effect.flatMap(
-    Effect.promise(() =>
-      commitBatchNow(redis.client, keys, epoch, version, range, batch, deadline).then(
-        () => undefined,
-        (error: unknown) => {
-          if (error instanceof ShardLost) return error
-          throw error
-        }
-      )
-    ),
+): Effect.Effect<void, ShardLost> => {
+  const commit = buildArgs(keys, epoch, version, range, batch)
+  return Effect.flatMap(
+    Effect.promise(() => sendCommit(redis.client, keys.shard, commit, deadline)),
     (lost) => (lost === undefined ? Effect.void : Effect.fail(lost))
   )
+}
