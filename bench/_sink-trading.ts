@@ -5,7 +5,8 @@
 // wallet RecordBatches of an order and five ledger lines each, besides the placements' own).
 // Beside it, the same load on a node whose sink discards (ActorsWithoutRecordLive): what the
 // record costs the trading path.
-import { Context, Effect, Fiber, Layer, Option } from "effect"
+import { sendOpenLoop } from "./_open-loop.js"
+import { Context, Effect, Layer, Option } from "effect"
 import { randomBytes } from "node:crypto"
 import { ActorsLive, ActorsWithoutRecordLive } from "../src/actors/index.js"
 import { Book, defaultTerms, GetBook } from "../src/actors/book/protocol.js"
@@ -20,7 +21,6 @@ import { RuntimeConfig } from "../src/runtime/runtime-config.js"
 import { ShardNode } from "../src/runtime/shard-node.js"
 import { Sql } from "../src/storage/sql.js"
 
-const TICK_MS = 10
 const SYMBOLS = 8
 const BUYERS = 64
 const PRICE = 1_000
@@ -75,17 +75,8 @@ export const tradingLoad = (redisUrl: string, offered: number, seconds: number, 
           }
         }
         yield* Effect.sleep(500)
-        const ticks = Math.round((seconds * 1000) / TICK_MS)
-        const perTick = Math.round((offered * TICK_MS) / 1000)
-        const sends: Array<Fiber.RuntimeFiber<void, unknown>> = []
         let sent = 0
-        let behind = 0
-        const start = Date.now() + 50
-        for (let tick = 0; tick < ticks; tick++) {
-          const at = start + tick * TICK_MS
-          const wait = at - Date.now()
-          if (wait > 0) yield* Effect.sleep(wait)
-          else behind = Math.max(behind, -wait)
+        const { start, behindMs: behind, sendSeconds } = yield* sendOpenLoop(client, seconds, offered, (_at, perTick) => {
           const batch: Array<readonly [ActorRef<any>, Tagged]> = []
           for (let n = 0; n < perTick; n++, sent++) {
             const symbol = symbols[sent % SYMBOLS]!
@@ -93,10 +84,8 @@ export const tradingLoad = (redisUrl: string, offered: number, seconds: number, 
             batch.push([Wallet.ref(houseKey(symbol)), new PlaceOrder({ ...order, side: "SELL" })])
             batch.push([Wallet.ref(buyers[sent % BUYERS]!), new PlaceOrder({ ...order, side: "BUY" })])
           }
-          sends.push(yield* Effect.fork(client.sendAll(batch)))
-        }
-        yield* Fiber.joinAll(sends)
-        const sendSeconds = (Date.now() - start) / 1000
+          return batch
+        })
         // Every pair prints one trade: wait for the books to print them all, then (recording) for the record.
         const deadline = Date.now() + 180_000
         let printedAt = 0

@@ -15,8 +15,9 @@
 //                              BENCH_SINK_TRADING_RATES=500,1500; BENCH_ONLY=write|lag|trading for one part)
 import { ADMIN_URL, scratchDatabase } from "./_bench-database.js"
 import { withBenchRedis } from "./_bench-redis.js"
+import { sendOpenLoop, TICK_MS } from "./_open-loop.js"
 import { tradingLoad } from "./_sink-trading.js"
-import { Context, Effect, Fiber, Layer, Logger, Option } from "effect"
+import { Context, Effect, Layer, Logger, Option } from "effect"
 import { randomBytes } from "node:crypto"
 import { loadavg } from "node:os"
 import { sinkLayer } from "../src/actors/sink/index.js"
@@ -43,7 +44,6 @@ const SECONDS = Number(process.env["BENCH_SINK_SECONDS"] ?? 10)
 /** Trades per RecordTrades message (what one book commit might carry), and symbols (books). */
 const PER_MESSAGE = Number(process.env["BENCH_SINK_PER_MESSAGE"] ?? 10)
 const SYMBOLS = Number(process.env["BENCH_SINK_SYMBOLS"] ?? 32)
-const TICK_MS = 10
 /** Trades per second of the trading load in part 3 (one run per rate, with and without the sink). */
 const TRADING_RATES = (process.env["BENCH_SINK_TRADING_RATES"] ?? "500,1500").split(",").map(Number)
 /** `write` runs part 1 only, `lag` part 2 only, `trading` part 3 only. */
@@ -229,19 +229,10 @@ const lagUnderLoad = (redisUrl: string, offered: number) =>
         const redis = Context.get(ctx, RedisClient)
         yield* shardNode.awaitOwnership()
         const cpu0 = { node: cpuMicros(), redis: yield* redisCpuMicros(redis) }
-        const ticks = Math.round((SECONDS * 1000) / TICK_MS)
-        const perTick = Math.round((offered * TICK_MS) / 1000)
         const next = new Array<number>(SYMBOLS).fill(0)
-        const sends: Array<Fiber.RuntimeFiber<void, unknown>> = []
         let symbol = 0
         let sent = 0
-        let behind = 0
-        const start = Date.now() + 50
-        for (let tick = 0; tick < ticks; tick++) {
-          const at = start + tick * TICK_MS
-          const wait = at - Date.now()
-          if (wait > 0) yield* Effect.sleep(wait)
-          else behind = Math.max(behind, -wait)
+        const { start, behindMs: behind, sendSeconds } = yield* sendOpenLoop(client, SECONDS, offered, (at, perTick) => {
           const messages: Array<readonly [ReturnType<typeof Sink.ref>, RecordTrades]> = []
           for (let n = 0; n < perTick; n += PER_MESSAGE) {
             const s = symbol++ % SYMBOLS
@@ -252,12 +243,8 @@ const lagUnderLoad = (redisUrl: string, offered: number) =>
             messages.push([Sink.ref(`s${s}`), new RecordTrades({ trades: rows }, true)])
             sent += rows.length
           }
-          // Open loop: a slow append must not hold back the next tick (appends to one shard queue
-          // up and go as one chunk).
-          sends.push(yield* Effect.fork(client.sendAll(messages)))
-        }
-        yield* Fiber.joinAll(sends)
-        const sendSeconds = (Date.now() - start) / 1000
+          return messages
+        })
         // Wait for every trade to be stored.
         const deadline = Date.now() + 120_000
         for (;;) {
