@@ -1,6 +1,7 @@
 // The wire format between senders and shards. An inbox entry holds one or more chunks (field
 // `e`), each a JSON array of envelopes from one sender: batches travel as single entries.
 import { Either, Schema } from "effect"
+import { typeGuard } from "./type-guard.js"
 
 /** One message addressed to one actor. */
 export const Envelope = Schema.Struct({
@@ -29,14 +30,8 @@ export type ReplyRecord = typeof ReplyRecord.Type
 
 const decodeEnvelope = Schema.decodeUnknownEither(Envelope)
 
-const isOptionalString = (value: unknown) => value === undefined || typeof value === "string"
-
-/** The Envelope schema's check, by hand: this runs once per message on the hot path. */
-const isEnvelope = (value: unknown): value is Envelope => {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return false
-  const v = value as Record<string, unknown>
-  return typeof v.i === "string" && typeof v.k === "string" && typeof v.a === "string" && "b" in v && isOptionalString(v.r) && isOptionalString(v.x)
-}
+/** The Envelope schema's check, compiled: this runs once per message on the hot path. */
+const isEnvelope = typeGuard(Envelope)
 
 /** One chunk decoded: the envelopes that parsed, and what did not with why. */
 export interface DecodedChunk {

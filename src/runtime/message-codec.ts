@@ -1,14 +1,15 @@
 // Decoding and encoding of actor messages on the hot path. A protocol is a union of Schema
 // classes; for a member whose fields need no transformation (their encoded form is their type,
 // refinements aside) a full decode spends most of its time building intermediate results and
-// running the class constructor. Such a member is checked with `Schema.is` on its fields and
-// its instance made from the prototype and the fields (about 0.5 µs against 3.4 µs for a small
-// message), and an instance of it that passes the same check is already its own encoded form.
+// running the class constructor. Such a member is checked with the compiled equivalent of
+// `Schema.is` on its fields (./type-guard.ts) and its instance made from the prototype and the
+// fields, and an instance of it that passes the same check is already its own encoded form.
 // test/runtime/message-codec.test.ts holds both equal to Schema's full decode and encode.
 // Anything else, and any input the check refuses, goes through the full codec, which also
 // words the error.
 import { Either, type ParseResult, Schema, SchemaAST as AST } from "effect"
 import type { Tagged } from "./actor-context.js"
+import { typeGuard } from "./type-guard.js"
 
 type Decode = (input: unknown) => Either.Either<Tagged, ParseResult.ParseError>
 
@@ -31,7 +32,7 @@ const isTaggedClass = (member: unknown): member is TaggedClassLike =>
 /** The fast path of one plain member. */
 const directDecoder = (member: TaggedClassLike): ((input: Record<string, unknown>) => Tagged | undefined) => {
   const names = Object.keys(member.fields)
-  const valid = Schema.is(Schema.Struct(member.fields))
+  const valid = typeGuard(Schema.Struct(member.fields))
   return (input) => {
     if (!valid(input)) return undefined
     // Declared fields only, as the full decode keeps them (excess properties are dropped).
@@ -70,7 +71,7 @@ export const makeMessageDecoder = (protocol: Schema.Schema<Tagged, unknown>): De
  */
 export const makeMessageEncoder = (protocol: Schema.Schema<Tagged, unknown>): ((message: Tagged) => unknown) => {
   const full = Schema.encodeSync(protocol)
-  const direct = new Map<object, (u: unknown) => boolean>(plainMembers(protocol).map((member) => [member.prototype, Schema.is(Schema.Struct(member.fields))]))
+  const direct = new Map<object, (u: unknown) => boolean>(plainMembers(protocol).map((member) => [member.prototype, typeGuard(Schema.Struct(member.fields))]))
   if (direct.size === 0) return full
   return (message) => (direct.get(Object.getPrototypeOf(message) as object)?.(message) === true ? message : full(message))
 }
