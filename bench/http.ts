@@ -12,6 +12,7 @@
 //
 // Orders come from many users on the three demo markets: 90% resting limit bids well below the
 // market, 10% limit bids above the house maker's asks, which cross.
+import { serverFlags } from "./_server-flags.js"
 import autocannon, { type Result } from "autocannon"
 import { Effect } from "effect"
 import { SignJWT } from "jose"
@@ -51,7 +52,7 @@ const child = (command: string, env: Record<string, string>) =>
     Effect.sync(() => {
       // node itself with tsx's loader: the .bin/tsx wrapper would fork another process.
       const profile = process.env["BENCH_HTTP_PROFILE_DIR"] ? ["--cpu-prof", `--cpu-prof-dir=${process.env["BENCH_HTTP_PROFILE_DIR"]}`] : []
-      const proc = spawn(process.execPath, [...profile, "--import", "tsx", cli, command], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] })
+      const proc = spawn(process.execPath, [...serverFlags, ...profile, "--import", "tsx", cli, command], { env: { ...process.env, ...env }, stdio: ["ignore", "ignore", "pipe"] })
       proc.stderr?.on("data", (chunk: Buffer) => process.stderr.write(`[${command}] ${chunk.toString()}`))
       return proc
     }),

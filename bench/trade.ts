@@ -12,6 +12,7 @@
 //   npm run bench -- trade   (BENCH_TRADE_ORDERS, BENCH_TRADE_IN_FLIGHT, BENCH_TRADE_RATE,
 //                             BENCH_TRADE_SECONDS, BENCH_TRADE_TRADERS, BENCH_TRADE_SYMBOLS, BENCH_NODE_ARGS,
 //                             BENCH_NODE_OUTPUT=1 to print the node's output, e.g. with `--trace-gc`)
+import { serverFlags } from "./_server-flags.js"
 import { scratchDatabase } from "./_bench-database.js"
 import { withBenchRedis } from "./_bench-redis.js"
 import { pool } from "./_task-pool.js"
@@ -54,7 +55,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const nodeProcess = (env: Record<string, string>) =>
   Effect.acquireRelease(
     Effect.async<ReturnType<typeof spawn>, Error>((resume) => {
-      const child = spawn(process.execPath, [...NODE_ARGS, "--import", "tsx", "src/cli.ts", "node"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] })
+      const child = spawn(process.execPath, [...serverFlags, ...NODE_ARGS, "--import", "tsx", "src/cli.ts", "node"], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] })
       let output = ""
       const collect = (chunk: Buffer) => {
         output += chunk.toString()
