@@ -1,5 +1,5 @@
 // What one batch of applied messages must make durable, gathered in memory and committed by
-// one script (commit-8.lua): outbox entries per target, timers, jobs, dead letters,
+// one script (commit-9.lua): outbox entries per target, timers, jobs, dead letters,
 // snapshots, feed events and how many inbox entries the batch read.
 
 /** A dead letter as stored in a shard's dead-letter stream. */
@@ -31,7 +31,8 @@ export class CommitBatch {
   /** Target shard -> JSON envelopes, in send order. */
   readonly outbox = new Map<string, Array<string>>()
   readonly timers: Array<readonly [number, string]> = []
-  readonly jobs: Array<readonly [number, string]> = []
+  /** Effectful jobs: (due time, id, JSON of the StoredJob). */
+  readonly jobs: Array<readonly [number, string, string]> = []
   readonly deadLetters: Array<string> = []
   readonly snapshots: Array<readonly [string, string]> = []
   /** Feed stream key -> (seq, payload) in publish order. */

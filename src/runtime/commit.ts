@@ -1,4 +1,4 @@
-// Runs the group commit of one batch (commit-8.lua). An unknown outcome is re-sent as the same
+// Runs the group commit of one batch (commit-9.lua). An unknown outcome is re-sent as the same
 // commit, never re-applied: the script answers ALREADY when the first attempt had landed.
 import { Data, Effect } from "effect"
 import type { CommitBatch } from "./commit-batch.js"
@@ -25,7 +25,7 @@ export interface CommitRange {
 
 const buildArgs = (keys: ShardKeys, epoch: number, version: string, range: CommitRange, batch: CommitBatch) => {
   const feedKeys = [...batch.feeds.keys()]
-  const redisKeys = [keys.epoch, keys.state, keys.inbox, keys.outbox, keys.timers, keys.jobs, keys.deadLetters, keys.snapshots, ...feedKeys]
+  const redisKeys = [keys.epoch, keys.state, keys.inbox, keys.outbox, keys.timers, keys.jobs, keys.deadLetters, keys.snapshots, keys.jobData, ...feedKeys]
   const feedCount = feedKeys.reduce((n, key) => n + batch.feeds.get(key)!.length, 0)
   const args: Array<string | number> = [
     epoch, range.previous, range.last, version, GROUP, FEED_CAP, DEAD_LETTER_CAP,
@@ -34,7 +34,7 @@ const buildArgs = (keys: ShardKeys, epoch: number, version: string, range: Commi
   ]
   for (const [field, items] of batch.outbox) args.push(field, `[${items.join(",")}]`)
   for (const [score, member] of batch.timers) args.push(score, member)
-  for (const [score, member] of batch.jobs) args.push(score, member)
+  for (const [score, id, json] of batch.jobs) args.push(score, id, json)
   for (const letter of batch.deadLetters) args.push(letter)
   for (const [field, value] of batch.snapshots) args.push(field, value)
   feedKeys.forEach((key, index) => {
@@ -60,7 +60,7 @@ const sendCommit = async (
     if (Date.now() >= deadline()) return new ShardLost({ shard, reason: "lease-expired" })
     let answer: unknown
     try {
-      answer = await runScript(redis, "commit-8", commit.redisKeys, commit.args)
+      answer = await runScript(redis, "commit-9", commit.redisKeys, commit.args)
     } catch {
       await sleep(delay) // unknown outcome: the same commit again, answered ALREADY if it landed
       continue

@@ -1,5 +1,5 @@
 // Ends the attempts of a worker round's effectful jobs in one fenced script call
-// (finish-jobs-3.lua) instead of one call per job: each is done, retried after its next delay, or
+// (finish-jobs-4.lua) instead of one call per job: each is done, retried after its next delay, or
 // dead-lettered after its last attempt (DESIGN §2 "Effectful actors").
 import { Effect } from "effect"
 import { DEAD_LETTER_CAP } from "./commit.js"
@@ -15,23 +15,23 @@ export type JobOutcome =
   | { readonly _tag: "done" }
   | { readonly _tag: "failed"; readonly reason: string; readonly permanent?: boolean }
 
-/** A claimed job (its member in the jobs set, as claimed) and how its attempt ended. */
+/** A claimed job (its id in the jobs set; its stored form unless its data was gone) and how its attempt ended. */
 export interface FinishedJob {
-  readonly member: string
-  readonly job: StoredJob
+  readonly id: string
+  readonly job?: StoredJob
   readonly outcome: JobOutcome
 }
 
 /** The script's four arguments for one job. */
-const argsOf = (retryDelaysMs: ReadonlyArray<number>, { member, job, outcome }: FinishedJob): Array<string | number> => {
-  if (outcome._tag === "done") return [member, "done", "", 0]
+const argsOf = (retryDelaysMs: ReadonlyArray<number>, { id, job, outcome }: FinishedJob): Array<string | number> => {
+  if (outcome._tag === "done" || job === undefined) return [id, "done", "", 0]
   if (outcome.permanent !== true && job.n <= retryDelaysMs.length) {
     const next: StoredJob = { ...job, n: job.n + 1 }
-    return [member, "retry", JSON.stringify(next), retryDelaysMs[job.n - 1]!]
+    return [id, "retry", JSON.stringify(next), retryDelaysMs[job.n - 1]!]
   }
   const reason = outcome.permanent === true ? outcome.reason : `failed after ${job.n} attempts: ${outcome.reason}`
   const letter: DeadLetter = { reason, entryId: job.entryId, envelope: job.e, at: entryTime(job.entryId), attempts: job.n }
-  return [member, "dead", JSON.stringify(letter), 0]
+  return [id, "dead", JSON.stringify(letter), 0]
 }
 
 /**
@@ -49,7 +49,7 @@ export const finishJobs = (
   if (finished.length === 0) return Effect.succeed("finished")
   const args: Array<string | number> = [epoch, DEAD_LETTER_CAP]
   for (const f of finished) args.push(...argsOf(retryDelaysMs, f))
-  return Effect.map(redis.script("finish-jobs-3", [keys.epoch, keys.jobs, keys.deadLetters], args), (ended) =>
+  return Effect.map(redis.script("finish-jobs-4", [keys.epoch, keys.jobs, keys.jobData, keys.deadLetters], args), (ended) =>
     Number(ended) === -1 ? "fenced" : "finished"
   )
 }

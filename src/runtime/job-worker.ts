@@ -21,7 +21,7 @@ const DECODE_SLICE_MS = 20
 
 /** A claimed job ready to run: its decoded message and delivery. */
 interface ReadyJob {
-  readonly member: string
+  readonly id: string
   readonly job: StoredJob
   readonly mode: EffectfulMode
   readonly message: Tagged
@@ -30,23 +30,23 @@ interface ReadyJob {
 
 const done: JobOutcome = { _tag: "done" }
 
-/** Parses and decodes a claimed member; answers the job ready to run, or how it already ended. */
-const prepare = (owned: OwnedShard, member: string): ReadyJob | FinishedJob => {
-  const job = JSON.parse(member) as StoredJob
+/** Parses and decodes a claimed job; answers the job ready to run, or how it already ended. */
+const prepare = (owned: OwnedShard, id: string, json: string): ReadyJob | FinishedJob => {
+  const job = JSON.parse(json) as StoredJob
   const address = makeAddress(job.e.k, job.e.a)
   const kind = address instanceof InvalidAddress ? undefined : owned.registry.get(address.kind)
   if (address instanceof InvalidAddress || kind === undefined || kind.mode._tag !== "effectful") {
     // Another version of the behaviours may run it: retried as a failure, as before.
-    return { member, job, outcome: { _tag: "failed", reason: `no effectful behaviour for ${job.e.k}` } }
+    return { id, job, outcome: { _tag: "failed", reason: `no effectful behaviour for ${job.e.k}` } }
   }
   const decoded = messageDecoder(kind.protocol)(job.e.b)
   if (Either.isLeft(decoded)) {
     // Decoding is deterministic: retrying cannot help, so it is dead-lettered at once.
     const reason = `undecodable: ${ParseResult.TreeFormatter.formatErrorSync(decoded.left)}`
-    return { member, job, outcome: { _tag: "failed", reason, permanent: true } }
+    return { id, job, outcome: { _tag: "failed", reason, permanent: true } }
   }
   const ctx: EffectContext = { address, messageId: job.e.i, idempotencyKey: job.e.x ?? job.e.i, attempt: job.n, shard: owned.shard, epoch: owned.lease.epoch }
-  return { member, job, mode: kind.mode, message: decoded.right, ctx }
+  return { id, job, mode: kind.mode, message: decoded.right, ctx }
 }
 
 const failedOf = (cause: Cause.Cause<unknown>): JobOutcome => ({ _tag: "failed", reason: Cause.pretty(cause).split("\n")[0]! })
@@ -56,7 +56,7 @@ const runAlone = (owned: OwnedShard, ready: ReadyJob): Effect.Effect<FinishedJob
   Effect.suspend(() => {
     if (owned.remaining() <= 0) return Effect.succeed(undefined)
     return Effect.map(Effect.exit(ready.mode.run(ready.message, ready.ctx)), (exit) => ({
-      member: ready.member,
+      id: ready.id,
       job: ready.job,
       outcome: Exit.isSuccess(exit) ? done : failedOf(exit.cause)
     }))
@@ -67,25 +67,33 @@ const runBatch = (owned: OwnedShard, batch: NonNullable<EffectfulMode["runBatch"
   Effect.gen(function* () {
     if (owned.remaining() <= 0) return []
     const exit = yield* Effect.exit(batch(jobs))
-    if (Exit.isSuccess(exit)) return jobs.map((j): FinishedJob => ({ member: j.member, job: j.job, outcome: done }))
+    if (Exit.isSuccess(exit)) return jobs.map((j): FinishedJob => ({ id: j.id, job: j.job, outcome: done }))
     // One poison job must not fail its neighbours: each runs (and is retried) on its own.
     return yield* Effect.forEach(jobs, (j) => runAlone(owned, j), { concurrency: CONCURRENCY })
   })
 
-/** Runs a round's claimed members; answers the jobs that ran (or could not), to be ended together. */
-const runRound = (owned: OwnedShard, members: ReadonlyArray<string>) =>
+/** A claimed job: its id and its JSON (null when its data is gone). */
+type Claimed = readonly [id: string, json: string | null]
+
+/** Runs a round's claimed jobs; answers the jobs that ran (or could not), to be ended together. */
+const runRound = (owned: OwnedShard, claimed: ReadonlyArray<Claimed>) =>
   Effect.gen(function* () {
     const finished: Array<FinishedJob> = []
     const batches = new Map<EffectfulMode, Array<ReadyJob>>()
     const alone: Array<ReadyJob> = []
     let sliceStart = Date.now()
-    for (const member of members) {
+    for (const [id, json] of claimed) {
       // 64 merged messages of a busy exchange take 60-80 ms to parse and decode.
       if (Date.now() - sliceStart > DECODE_SLICE_MS) {
         yield* yieldToEventLoop
         sliceStart = Date.now()
       }
-      const prepared = prepare(owned, member)
+      if (json === null) {
+        // Ended by a finish that raced a re-claim after the visibility timeout: nothing to run.
+        finished.push({ id, outcome: done })
+        continue
+      }
+      const prepared = prepare(owned, id, json)
       if ("outcome" in prepared) finished.push(prepared)
       else if (prepared.mode.runBatch === undefined) alone.push(prepared)
       else {
@@ -109,18 +117,19 @@ export const runJobWorker = (owned: OwnedShard) =>
   Effect.gen(function* () {
     const { keys, lease, settings } = owned
     while (!owned.stopping) {
-      const reply = (yield* owned.redis.script("claim-jobs-2", [keys.epoch, keys.jobs], [lease.epoch, CLAIM_LIMIT, settings.jobVisibilityMs])) as Array<unknown>
+      const reply = (yield* owned.redis.script("claim-jobs-3", [keys.epoch, keys.jobs, keys.jobData], [lease.epoch, CLAIM_LIMIT, settings.jobVisibilityMs])) as Array<unknown>
       if (reply[0] === 0) return yield* new ShardLost({ shard: owned.shard, reason: "fenced" })
       const nextMs = Number(reply[1])
-      const members = reply.slice(2) as Array<string>
-      if (members.length > 0) {
+      const claimed: Array<Claimed> = []
+      for (let i = 2; i + 1 < reply.length; i += 2) claimed.push([reply[i] as string, (reply[i + 1] as string | null) ?? null])
+      if (claimed.length > 0) {
         // Ended once the whole round ran: only this worker claims the shard's jobs (claims are
         // fenced), so none of them comes due again meanwhile unless the shard moves.
-        const finished = yield* runRound(owned, members)
+        const finished = yield* runRound(owned, claimed)
         const result = yield* finishJobs(owned.redis, keys, lease.epoch, settings.retryDelaysMs, finished)
         if (result === "fenced") return yield* new ShardLost({ shard: owned.shard, reason: "fenced" })
       }
-      if (members.length === CLAIM_LIMIT) continue
+      if (claimed.length === CLAIM_LIMIT) continue
       yield* owned.wake.jobs.wait(nextMs === -1 ? 1000 : Math.min(1000, nextMs))
     }
   })

@@ -21,8 +21,10 @@ export interface ShardKeys {
   readonly relayCursor: string
   /** Sorted set of timers due by Redis TIME (ms). */
   readonly timers: string
-  /** Sorted set of effectful jobs (at-least-once work with retries). */
+  /** Sorted set of effectful job ids by due time (at-least-once work with retries). */
   readonly jobs: string
+  /** Hash of effectful jobs' JSON by id: claims and finishes move ids, not payloads. */
+  readonly jobData: string
   /** Hash: sender id -> highest sequence appended to this inbox. */
   readonly senderSeqs: string
   /** Dead-letter stream. */
@@ -63,6 +65,7 @@ export const makeKeys = (prefix: string, shardCount: number): Keys => {
       relayCursor: `${base}:relay`,
       timers: `${base}:timers`,
       jobs: `${base}:jobs`,
+      jobData: `${base}:jobdata`,
       senderSeqs: `${base}:seqs`,
       deadLetters: `${base}:dlq`,
       feed: (name) => `${base}:feed:${name}`

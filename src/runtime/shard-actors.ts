@@ -37,7 +37,7 @@ export interface StoredSnapshot {
   readonly v: number
 }
 
-/** A job of an effectful actor as stored in the jobs set. */
+/** A job of an effectful actor as stored in the job data hash (its id, in the jobs set, is the envelope's). */
 export interface StoredJob {
   readonly e: Envelope
   readonly n: number
@@ -231,7 +231,7 @@ export class ShardActors {
     if (kind.mode._tag === "effectful") {
       // The jobs set is the effectful actor's durable queue; replay never re-creates jobs. The
       // job worker decodes the message (and dead-letters one it cannot), so it is not decoded here.
-      if (!replaying) batch.jobs.push([0, JSON.stringify({ e: envelope, n: 1, entryId } satisfies StoredJob)])
+      if (!replaying) batch.jobs.push([0, envelope.i, JSON.stringify({ e: envelope, n: 1, entryId } satisfies StoredJob)])
       return
     }
     const decoded = messageDecoder(kind.protocol)(envelope.b)

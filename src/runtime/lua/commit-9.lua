@@ -1,14 +1,15 @@
 --[[
   Group commit of one applied batch (DESIGN §2 "Group commit"), all in the shard's slot.
   KEYS[1] epoch, KEYS[2] state, KEYS[3] inbox, KEYS[4] outbox, KEYS[5] timers, KEYS[6] jobs,
-  KEYS[7] dead letters, KEYS[8] snapshots, KEYS[9..] feed streams written by this batch
+  KEYS[7] dead letters, KEYS[8] snapshots, KEYS[9] job data, KEYS[10..] feed streams written
+  by this batch
   ARGV[1] our epoch, ARGV[2] previous applied ID, ARGV[3] new applied ID (last of batch),
   ARGV[4] behaviour version, ARGV[5] group, ARGV[6] feed cap, ARGV[7] dead-letter cap,
   ARGV[8..15] counts: outbox fields, timers, jobs, dead letters, snapshots, feed events,
               inbox entries read (the batch), snapshot deletions
   then the items in that order: outbox field/value pairs; timer score/member pairs; job
-  score/member pairs; dead-letter JSON; snapshot field/value pairs; feed (key index, seq,
-  payload) triples; snapshot fields to delete.
+  (due score, id, JSON) triples; dead-letter JSON; snapshot field/value pairs; feed (key index,
+  seq, payload) triples; snapshot fields to delete.
   Returns "OK", "ALREADY" (this very batch is committed: a re-send), "FENCED" or "CONFLICT".
 ]]
 if redis.call("GET", KEYS[1]) ~= ARGV[1] then return "FENCED" end
@@ -31,9 +32,11 @@ for _ = 1, n_timers do
   redis.call("ZADD", KEYS[5], ARGV[i], ARGV[i + 1])
   i = i + 2
 end
+-- A job is its id in the jobs set (claims and finishes move ids) and its JSON in the data hash.
 for _ = 1, n_jobs do
   redis.call("ZADD", KEYS[6], ARGV[i], ARGV[i + 1])
-  i = i + 2
+  redis.call("HSET", KEYS[9], ARGV[i + 1], ARGV[i + 2])
+  i = i + 3
 end
 for _ = 1, n_dead do
   redis.call("XADD", KEYS[7], "MAXLEN", "~", ARGV[7], "*", "d", ARGV[i])
@@ -44,7 +47,7 @@ for _ = 1, n_snaps do
   i = i + 2
 end
 for _ = 1, n_feeds do
-  redis.call("XADD", KEYS[8 + tonumber(ARGV[i])], "MAXLEN", "~", ARGV[6], "*", "seq", ARGV[i + 1], "d", ARGV[i + 2])
+  redis.call("XADD", KEYS[9 + tonumber(ARGV[i])], "MAXLEN", "~", ARGV[6], "*", "seq", ARGV[i + 1], "d", ARGV[i + 2])
   i = i + 3
 end
 -- The owner reads from its committed offset with plain XREAD, so the group is only the
