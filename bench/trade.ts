@@ -39,7 +39,7 @@ const RATE = Number(process.env["BENCH_TRADE_RATE"] ?? 1_000)
 const SECONDS = Number(process.env["BENCH_TRADE_SECONDS"] ?? 5)
 const TRADERS = Number(process.env["BENCH_TRADE_TRADERS"] ?? 1_000)
 const SYMBOLS = Number(process.env["BENCH_TRADE_SYMBOLS"] ?? 8)
-const SHARDS = 32
+const SHARDS = Number(process.env["BENCH_SHARDS"] ?? 32)
 /** Extra node flags for the node process (e.g. `--cpu-prof` to profile it). */
 const NODE_ARGS = (process.env["BENCH_NODE_ARGS"] ?? "").split(" ").filter((a) => a !== "")
 const MID = 10_000 // R100.00 in cents

@@ -29,6 +29,8 @@ export interface ReplyHandle {
 /** What a deterministic handler may do besides returning the next state. `P` is its protocol. */
 export interface ActorContext<M, P extends Tagged = Tagged> {
   readonly address: Address
+  /** The shard this actor lives on: fixed, as the shard count is (for `shardLocalKey`). */
+  readonly shard: number
   /** The message id (stable across re-sends and replays). */
   readonly messageId: string
   /** Idempotency key: the id, or the original id of a replayed dead letter. */

@@ -56,6 +56,18 @@ const fnv1a32Bytes = (bytes: Uint8Array): number => {
   return hash >>> 0
 }
 
-/** The shard of an address: `fnv1a32(kind/key) mod shardCount`. */
-export const shardOf = (address: Address, shardCount: number): number =>
-  fnv1a32(addressString(address)) % shardCount
+/** A key `@<n>` pins its actor to shard n (mod the shard count): see `shardLocalKey`. */
+const PINNED_KEY = /^@(0|[1-9][0-9]{0,8})$/
+
+/**
+ * The key of a kind's actor on shard `shard`: per-shard actors (a sink per source shard) live
+ * on the shard they serve, so the messages they get from it never leave it.
+ */
+export const shardLocalKey = (shard: number): string => `@${shard}`
+
+/** The shard of an address: `fnv1a32(kind/key) mod shardCount`, or n for a pinned key `@<n>`. */
+export const shardOf = (address: Address, shardCount: number): number => {
+  const key = address.key
+  if (key.charCodeAt(0) === 64 && PINNED_KEY.test(key)) return Number(key.slice(1)) % shardCount
+  return fnv1a32(addressString(address)) % shardCount
+}

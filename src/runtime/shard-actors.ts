@@ -91,6 +91,8 @@ class HandlerContext implements ActorContext<Tagged, Tagged> {
   readonly feeds: Array<readonly [string, number, string]> = []
   /** Deferred answers given by this message: [reply stream, record]. */
   readonly laterReplies: Array<readonly [string, string]> = []
+  /** Sends to effectful actors on this shard, which become jobs in this commit: [id, envelope JSON]. */
+  readonly localJobs: Array<string> = []
   private replyStream: string | undefined = undefined
   private instance!: ActorInstance
   private baseId = ""
@@ -98,8 +100,10 @@ class HandlerContext implements ActorContext<Tagged, Tagged> {
   private feedSeqs: Record<string, number> | undefined = undefined
 
   constructor(
+    readonly shard: number,
     private readonly shardCount: number,
-    private readonly keys: ShardKeys
+    private readonly keys: ShardKeys,
+    private readonly isLocalJob: (target: Address, shard: number) => boolean
   ) {}
 
   /** Aims the context at one message. */
@@ -119,6 +123,7 @@ class HandlerContext implements ActorContext<Tagged, Tagged> {
     this.timers.length = 0
     this.feeds.length = 0
     this.laterReplies.length = 0
+    this.localJobs.length = 0
   }
 
   /** Feed sequence numbers after this message (copied on first publish, so a throw leaves none). */
@@ -152,7 +157,9 @@ class HandlerContext implements ActorContext<Tagged, Tagged> {
     const target = makeAddress(to.kind, to.key)
     if (target instanceof InvalidAddress) throw new Error(`send to an invalid address: ${target.reason}`)
     const out: Envelope = { i: `${this.baseId}.s${this.derived++}`, k: target.kind, a: target.key, b: encodeMessage(to.protocol, body) }
-    this.sends.push(String(shardOf(target, this.shardCount)), JSON.stringify(out))
+    const shard = shardOf(target, this.shardCount)
+    if (this.isLocalJob(target, shard)) this.localJobs.push(out.i, JSON.stringify(out))
+    else this.sends.push(String(shard), JSON.stringify(out))
   }
 
   sendMerged<N extends Tagged>(to: ActorRef<N>, body: N, merge: (into: N, next: N) => N): void {
@@ -188,7 +195,20 @@ export class ShardActors {
     readonly keys: (shard: number) => ShardKeys,
     readonly registry: Registry
   ) {
-    this.context = new HandlerContext(shardCount, keys(shard))
+    this.context = new HandlerContext(shard, shardCount, keys(shard), this.isLocalJob)
+  }
+
+  /**
+   * A message to an effectful actor on this very shard becomes its job in the sender's commit:
+   * the inbox would only hold it until the next commit made it the same job (effectful actors
+   * promise no order, and the job id is the message's deterministic id).
+   */
+  private readonly isLocalJob = (target: Address, shard: number): boolean =>
+    shard === this.shard && this.registry.get(target.kind)?.mode._tag === "effectful"
+
+  /** Adds a job for `envelopeJson` (message `id`), sent while applying inbox entry `entryId`. */
+  private addJob(batch: CommitBatch, id: string, envelopeJson: string, entryId: string): void {
+    batch.jobs.push([0, id, `{"e":${envelopeJson},"n":1,"entryId":"${entryId}"}`])
   }
 
   /** Restores an actor from its snapshot (acquisition). */
@@ -231,7 +251,7 @@ export class ShardActors {
     if (kind.mode._tag === "effectful") {
       // The jobs set is the effectful actor's durable queue; replay never re-creates jobs. The
       // job worker decodes the message (and dead-letters one it cannot), so it is not decoded here.
-      if (!replaying) batch.jobs.push([0, envelope.i, JSON.stringify({ e: envelope, n: 1, entryId } satisfies StoredJob)])
+      if (!replaying) this.addJob(batch, envelope.i, JSON.stringify(envelope), entryId)
       return
     }
     const decoded = messageDecoder(kind.protocol)(envelope.b)
@@ -263,6 +283,7 @@ export class ShardActors {
     this.dirty.add(instance)
     batch.messages++
     for (let i = 0; i < ctx.sends.length; i += 2) batch.toOutbox(ctx.sends[i]!, ctx.sends[i + 1]!)
+    for (let i = 0; i < ctx.localJobs.length; i += 2) this.addJob(batch, ctx.localJobs[i]!, ctx.localJobs[i + 1]!, entryId)
     let full = 0
     for (const [id, kind, key, protocol, message, merge] of ctx.merges) {
       const seen = batch.merged.get(id)
@@ -305,7 +326,10 @@ export class ShardActors {
     const envelope: Envelope = { i: id, k: merged.kind, a: merged.key, b: null }
     try {
       const out: Envelope = { ...envelope, b: encodeMessage(merged.protocol as Schema.Schema<Tagged, unknown>, merged.message as Tagged) }
-      batch.toOutbox(String(shardOf({ kind: merged.kind, key: merged.key }, this.shardCount)), JSON.stringify(out))
+      const target = { kind: merged.kind, key: merged.key }
+      const shard = shardOf(target, this.shardCount)
+      if (this.isLocalJob(target, shard)) this.addJob(batch, id, JSON.stringify(out), entryId)
+      else batch.toOutbox(String(shard), JSON.stringify(out))
     } catch (error) {
       batch.deadLetter({ reason: `unencodable merged message: ${error instanceof Error ? error.message : String(error)}`, entryId, envelope, at: time })
     }

@@ -111,6 +111,7 @@ export class InMemoryCluster {
     let n = 0
     const ctx: ActorContext<Tagged> = {
       address: { kind, key },
+      shard: 0,
       messageId: id,
       idempotencyKey: id,
       time: this.time,

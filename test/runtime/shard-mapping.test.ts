@@ -2,7 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit, Layer } from "effect"
 import { execFileSync } from "node:child_process"
 import { fileURLToPath } from "node:url"
-import { addressString, fnv1a32, InvalidAddress, makeAddress, shardOf, type Address } from "../../src/runtime/address.js"
+import { addressString, fnv1a32, InvalidAddress, makeAddress, shardLocalKey, shardOf, type Address } from "../../src/runtime/address.js"
 import { hashSlot, shardTags } from "../../src/runtime/hash-slot.js"
 import { makeKeys } from "../../src/runtime/keys.js"
 import { ShardNode } from "../../src/runtime/shard-node.js"
@@ -37,6 +37,12 @@ describe("shard mapping", () => {
     const decomposed = makeAddress("counter", "cafe\u0301") as Address
     assert.strictEqual(addressString(composed), addressString(decomposed))
     assert.strictEqual(shardOf(composed, 32), shardOf(decomposed, 32))
+  })
+
+  it("pins a key @<n> to shard n, and hashes every other key", () => {
+    for (const shard of [0, 7, 31]) assert.strictEqual(shardOf({ kind: "sink", key: shardLocalKey(shard) }, 32), shard)
+    assert.strictEqual(shardOf({ kind: "sink", key: "@40" }, 32), 8, "modulo the shard count")
+    for (const key of ["@07", "@-1", "@1a", "@", "x@3"]) assert.strictEqual(shardOf({ kind: "sink", key }, 32), fnv1a32(`sink/${key}`) % 32, key)
   })
 
   it("refuses malformed kinds and keys", () => {

@@ -128,7 +128,7 @@ const dispatch = (s: BookState, ctx: ActorContext<unknown, BookMessage>): void =
   }
   // All trades of this message for the sink (DESIGN §5), merged with the shard's other reports
   // of the batch into one message; none, nothing sent.
-  if (trades !== undefined) ctx.sendMerged(sinkFor(ctx.address), new RecordTrades({ trades }, trusted), mergeRecords)
+  if (trades !== undefined) ctx.sendMerged(sinkFor(ctx), new RecordTrades({ trades }, trusted), mergeRecords)
 }
 
 /** Refuses an order without touching the core: its terminal REJECTED event releases the reservation. */

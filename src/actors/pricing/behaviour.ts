@@ -68,7 +68,7 @@ export const pricingHandlers: Handlers<PricingState, PricingMessage> = {
     const observedAt = m.observedAt !== undefined && isInt(m.observedAt) ? m.observedAt : ctx.time
     const volume = Math.round(m.volume ?? 0)
     const engagementRate = m.engagementRate ?? 0
-    ctx.sendMerged(sinkFor(ctx.address), new RecordSignals({
+    ctx.sendMerged(sinkFor(ctx), new RecordSignals({
       samples: [{
         symbol: s.symbol, observedAt, viralityScore: m.viralityScore, sentiment: m.sentimentPermille / 1000,
         velocity: m.velocityPermille / 1000, volume: isInt(volume) && volume >= 0 ? volume : 0,

@@ -2,7 +2,7 @@
 // of analytics rows for PostgreSQL, shaped like the storage repos' inputs. Shared with senders.
 import { Schema } from "effect"
 import { makeActorKind } from "../../runtime/actor.js"
-import { type Address, shardOf } from "../../runtime/address.js"
+import { shardLocalKey } from "../../runtime/address.js"
 
 // Plain JSON numbers on the wire and in the handler: money in integer cents, quantities in units,
 // versions and sequences as safe integers, times in epoch milliseconds (as `ctx.time`). Decoding
@@ -162,8 +162,8 @@ export type SinkMessage = typeof SinkProtocol.Type
 /** The sink kind: an effectful actor per source shard. */
 export const Sink = makeActorKind("sink", SinkProtocol)
 
-/** Default number of sinks: the default shard count, so `sink/s<n>` is the source's own shard number. */
-export const SINK_PARTITIONS = 32
-
-/** The sink a source actor sends to: `sink/s<shard of the source>` over `partitions` (stable, deterministic). */
-export const sinkFor = (source: Address, partitions = SINK_PARTITIONS) => Sink.ref(`s${shardOf(source, partitions)}`)
+/**
+ * The sink a source actor reports to: the one pinned to the source's own shard (DESIGN §5: one
+ * per source shard), so reports become the sink's jobs in the source's own commit.
+ */
+export const sinkFor = (source: { readonly shard: number }) => Sink.ref(shardLocalKey(source.shard))

@@ -76,7 +76,7 @@ const flush = (s: WalletState, ctx: ActorContext<unknown, never>): void => {
   orders.length = 0
   postings.length = 0
   // Merged by the runtime with the shard's other reports of the batch: one message per sink per batch.
-  ctx.sendMerged(sinkFor(ctx.address), new RecordBatch({
+  ctx.sendMerged(sinkFor(ctx), new RecordBatch({
     ...(orderRows.length > 0 ? { orders: orderRows } : {}),
     ...(entries.length > 0 ? { entries } : {})
   }, trusted), mergeRecords)
