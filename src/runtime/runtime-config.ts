@@ -11,6 +11,11 @@ export interface FaultHooks {
   readonly crashAt?: (point: CrashPoint, shard: number) => boolean
   /** Answer true to send this commit twice, as an ioredis re-send after a reconnect would. */
   readonly resendCommit?: (shard: number) => boolean
+  /**
+   * Relay as on a Redis Cluster (an append per target, then the advance) on a single server too,
+   * so a crash can fall between delivery and advance.
+   */
+  readonly relayPerTarget?: boolean
 }
 
 /** Settings of the actor runtime. */

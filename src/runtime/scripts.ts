@@ -17,6 +17,7 @@ export type ScriptName =
   | "claim-jobs-3"
   | "finish-jobs-4"
   | "advance-relay-3"
+  | "relay-round-3"
   | "trim-inbox-3"
   | "save-snapshots-3"
   | "heartbeat-1"

@@ -18,6 +18,8 @@ const crashSometimes = (point: CrashPoint, seed: number, probability = 0.08, lim
   const random = seededRandom(seed)
   const injected = { count: 0 }
   const faults: FaultHooks = {
+    // Only the per-target relay (a cluster's) has a moment between delivery and advance.
+    relayPerTarget: point === "before-relay-advance",
     crashAt: (at) => {
       if (at !== point || injected.count >= limit || random() >= probability) return false
       injected.count++
