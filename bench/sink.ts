@@ -25,6 +25,7 @@ import { RecordTrades, Sink, type TradeRow } from "../src/actors/sink/protocol.j
 import { rowsOf } from "../src/actors/sink/sink-rows.js"
 import { makeSinkWriter } from "../src/actors/sink/sink-writer.js"
 import { ActorClient } from "../src/runtime/actor-client.js"
+import { shardLocalKey } from "../src/runtime/address.js"
 import { RedisClient, type RedisConnections } from "../src/runtime/redis.js"
 import { ActorRegistry } from "../src/runtime/registry.js"
 import { RuntimeConfig } from "../src/runtime/runtime-config.js"
@@ -240,7 +241,8 @@ const lagUnderLoad = (redisUrl: string, offered: number) =>
             const rows = trades(`VIRAL/SA_BENCH_LOAD_${offered}_${s}`, next[s]!, Math.min(PER_MESSAGE, perTick - n), () => at)
             next[s]! += rows.length
             // Unvalidated construction: the rows are built right here; the load generator shares this process.
-            messages.push([Sink.ref(`s${s}`), new RecordTrades({ trades: rows }, true)])
+            // The sink of shard s, as a book on shard s would report to (sinkFor).
+            messages.push([Sink.ref(shardLocalKey(s)), new RecordTrades({ trades: rows }, true)])
             sent += rows.length
           }
           return messages
