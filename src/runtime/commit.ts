@@ -2,6 +2,7 @@
 // commit, never re-applied: the script answers ALREADY when the first attempt had landed.
 import { Data, Effect } from "effect"
 import type { CommitBatch } from "./commit-batch.js"
+import type { OutboxEntry } from "./outbox-handoff.js"
 import { GROUP, type ShardKeys } from "./keys.js"
 import type { RedisConnections } from "./redis.js"
 import { runScript, type RedisLike } from "./scripts.js"
@@ -32,7 +33,9 @@ const buildArgs = (keys: ShardKeys, epoch: number, version: string, range: Commi
     batch.outbox.size, batch.timers.length, batch.jobs.length, batch.deadLetters.length,
     batch.snapshots.length, feedCount, batch.entriesRead, 0
   ]
-  for (const [field, items] of batch.outbox) args.push(field, `[${items.join(",")}]`)
+  const outboxFields: Array<string> = []
+  for (const [field, items] of batch.outbox) outboxFields.push(field, `[${items.join(",")}]`)
+  args.push(...outboxFields)
   for (const [score, member] of batch.timers) args.push(score, member)
   for (const [score, id, json] of batch.jobs) args.push(score, id, json)
   for (const letter of batch.deadLetters) args.push(letter)
@@ -40,22 +43,29 @@ const buildArgs = (keys: ShardKeys, epoch: number, version: string, range: Commi
   feedKeys.forEach((key, index) => {
     for (const [seq, payload] of batch.feeds.get(key)!) args.push(index + 1, seq, payload)
   })
-  return { redisKeys, args }
+  return { redisKeys, args, outboxFields }
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /**
+ * What a commit wrote to the outbox: its entry, nothing (`undefined`), or an entry whose ID is
+ * unknown (`null`: a re-sent commit that had landed, answered ALREADY).
+ */
+export type CommittedOutbox = OutboxEntry | undefined | null
+
+/**
  * Sends one commit until it has an answer (plain promise code: it runs once per batch on the hot
  * path). An unknown outcome is re-sent until `deadline()` (the local lease deadline) passes;
- * answers the ShardLost that ends the shard (FENCED, CONFLICT, a passed deadline), if any.
+ * answers the ShardLost that ends the shard (FENCED, CONFLICT, a passed deadline), or what the
+ * commit wrote to the outbox.
  */
 const sendCommit = async (
   redis: RedisLike,
   shard: number,
-  commit: { readonly redisKeys: ReadonlyArray<string>; readonly args: ReadonlyArray<string | number> },
+  commit: ReturnType<typeof buildArgs>,
   deadline: () => number
-): Promise<ShardLost | undefined> => {
+): Promise<ShardLost | CommittedOutbox> => {
   for (let delay = 10; ; delay = Math.min(500, delay * 2)) {
     if (Date.now() >= deadline()) return new ShardLost({ shard, reason: "lease-expired" })
     let answer: unknown
@@ -65,12 +75,14 @@ const sendCommit = async (
       await sleep(delay) // unknown outcome: the same commit again, answered ALREADY if it landed
       continue
     }
-    if (answer === "OK" || answer === "ALREADY") return undefined
-    return new ShardLost({ shard, reason: answer === "FENCED" ? "fenced" : "conflict" })
+    if (answer === "OK") return undefined
+    if (answer === "ALREADY") return commit.outboxFields.length > 0 ? null : undefined
+    if (answer === "FENCED" || answer === "CONFLICT") return new ShardLost({ shard, reason: answer === "FENCED" ? "fenced" : "conflict" })
+    return [answer as string, commit.outboxFields]
   }
 }
 
-/** Commits a batch; fails with ShardLost when the shard must be given up. */
+/** Commits a batch, answering what it wrote to the outbox; fails with ShardLost when the shard must be given up. */
 export const commitBatch = (
   redis: RedisConnections,
   keys: ShardKeys,
@@ -79,10 +91,10 @@ export const commitBatch = (
   range: CommitRange,
   batch: CommitBatch,
   deadline: () => number
-): Effect.Effect<void, ShardLost> => {
+): Effect.Effect<CommittedOutbox, ShardLost> => {
   const commit = buildArgs(keys, epoch, version, range, batch)
   return Effect.flatMap(
     Effect.promise(() => sendCommit(redis.client, keys.shard, commit, deadline)),
-    (lost) => (lost === undefined ? Effect.void : Effect.fail(lost))
+    (outcome) => (outcome instanceof ShardLost ? Effect.fail(outcome) : Effect.succeed(outcome))
   )
 }

@@ -1,5 +1,6 @@
 // The state one node keeps for a shard it owns, shared by that shard's fibers (processing loop,
 // relay, timer mover, job worker). Dropped whole when the shard is lost.
+import { OutboxHandoff } from "./outbox-handoff.js"
 import type { Keys, ShardKeys } from "./keys.js"
 import type { RedisConnections } from "./redis.js"
 import type { Registry } from "./registry.js"
@@ -29,6 +30,8 @@ export interface OwnedShard {
   /** Set on graceful stop: the loop finishes its batch and returns. */
   stopping: boolean
   readonly wake: { readonly loop: Wakeup; readonly relay: Wakeup; readonly timers: Wakeup; readonly jobs: Wakeup }
+  /** Outbox entries committed by this owner, for its relay. */
+  readonly outbox: OutboxHandoff
   /** Time left on the local lease deadline (ms). */
   readonly remaining: () => number
 }
@@ -55,5 +58,6 @@ export const makeOwnedShard = (
   envelopesPerEntry: 1,
   stopping: false,
   wake: { loop: new Wakeup(), relay: new Wakeup(), timers: new Wakeup(), jobs: new Wakeup() },
+  outbox: new OutboxHandoff(),
   remaining: () => lease.deadline - Date.now()
 })

@@ -9,6 +9,7 @@ import { Effect } from "effect"
 import { ShardLost } from "./commit.js"
 import type { RedisError } from "./errors.js"
 import type { ShardKeys } from "./keys.js"
+import type { OutboxEntry } from "./outbox-handoff.js"
 import type { RedisConnections } from "./redis.js"
 import { awaitReplicas } from "./replica-wait.js"
 import type { OwnedShard } from "./owned-shard.js"
@@ -18,14 +19,11 @@ import { crashIfInjected } from "./shard-loop.js"
 /** Outbox entries per delivery: one entry holds a whole commit's effects, so keep pages small. */
 const PAGE = 32
 
-/** An outbox entry as XRANGE returns it: its ID and (target shard, chunk) field pairs. */
-export type Entry = [string, Array<string>]
-
 /** Sender id of a shard's relay at its targets. */
 export const relaySenderId = (shard: number) => `o${shard}`
 
 /** A page's parts by target shard, in outbox order: (outbox entry ID = sequence, chunk) pairs. */
-const partsByTarget = (entries: ReadonlyArray<Entry>): Map<string, Array<string>> => {
+const partsByTarget = (entries: ReadonlyArray<OutboxEntry>): Map<string, Array<string>> => {
   const byTarget = new Map<string, Array<string>>()
   for (const [id, fields] of entries) {
     for (let i = 0; i + 1 < fields.length; i += 2) {
@@ -52,7 +50,7 @@ export const relayInOneCall = (
   shardKeys: (shard: number) => ShardKeys,
   epoch: number,
   maxInboxLength: number,
-  entries: ReadonlyArray<Entry>
+  entries: ReadonlyArray<OutboxEntry>
 ): Effect.Effect<RoundOutcome, RedisError> =>
   Effect.suspend(() => {
     const redisKeys = [from.epoch, from.relayCursor, from.outbox]
@@ -68,7 +66,7 @@ export const relayInOneCall = (
   })
 
 /** Delivers one page of outbox entries, an append per target; answers whether every target took its part. */
-const deliver = (owned: OwnedShard, entries: ReadonlyArray<Entry>) =>
+const deliver = (owned: OwnedShard, entries: ReadonlyArray<OutboxEntry>) =>
   Effect.gen(function* () {
     const sender = relaySenderId(owned.shard)
     const results = yield* Effect.forEach(
@@ -85,7 +83,7 @@ const deliver = (owned: OwnedShard, entries: ReadonlyArray<Entry>) =>
   })
 
 /** Delivers a page, an append per target (a cluster's slots), then raises the cursor. */
-const deliverThenAdvance = (owned: OwnedShard, entries: ReadonlyArray<Entry>, last: string) =>
+const deliverThenAdvance = (owned: OwnedShard, entries: ReadonlyArray<OutboxEntry>, last: string) =>
   Effect.gen(function* () {
     if (!(yield* deliver(owned, entries).pipe(Effect.orElseSucceed(() => false)))) return "retry" as const
     yield* crashIfInjected(owned, "before-relay-advance")
@@ -101,7 +99,11 @@ export const runRelay = (owned: OwnedShard) =>
     let failures = 0
     const inOneCall = !redis.cluster && owned.settings.faults?.relayPerTarget !== true
     for (;;) {
-      const entries = (yield* redis.call("XRANGE outbox", (r) => r.xrange(keys.outbox, `(${cursor}`, "+", "COUNT", PAGE))) as Array<Entry>
+      // What this owner just committed comes from memory; anything else is read back.
+      const handed = owned.outbox.after(cursor, PAGE)
+      const entries = handed.length > 0 || owned.outbox.drainedTo(cursor)
+        ? handed
+        : ((yield* redis.call("XRANGE outbox", (r) => r.xrange(keys.outbox, `(${cursor}`, "+", "COUNT", PAGE))) as Array<OutboxEntry>)
       if (entries.length === 0) {
         if (owned.stopping) return
         yield* owned.wake.relay.wait(1000)

@@ -84,8 +84,10 @@ const processBatch = (owned: OwnedShard, entries: ReadonlyArray<Entry>) =>
     const snapshotted = addSnapshots(owned, batch, last, compact)
     yield* crashIfInjected(owned, "before-commit")
     const commit = commitBatch(redis, keys, lease.epoch, owned.version, { previous: owned.applied, last }, batch, () => lease.deadline)
-    yield* commit
+    const written = yield* commit
     if (owned.settings.faults?.resendCommit?.(owned.shard)) yield* commit
+    if (written === null) owned.outbox.unknown()
+    else if (written !== undefined) owned.outbox.committed(written)
     yield* crashIfInjected(owned, "after-commit")
     if (owned.settings.commitReplicas > 0) yield* awaitReplicas(redis, keys, owned.settings.commitReplicas, () => lease.deadline)
     owned.applied = last

@@ -5,7 +5,8 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
 import { makeKeys } from "../../src/runtime/keys.js"
 import { RedisClient } from "../../src/runtime/redis.js"
-import { type Entry, relayInOneCall, relaySenderId } from "../../src/runtime/relay.js"
+import type { OutboxEntry } from "../../src/runtime/outbox-handoff.js"
+import { relayInOneCall, relaySenderId } from "../../src/runtime/relay.js"
 import { freshPrefix, sharedRedisUrl } from "../support/redis-server.js"
 
 const redisLayer = RedisClient.layerUrl(sharedRedisUrl)
@@ -19,7 +20,7 @@ const pageForTwoTargets = Effect.gen(function* () {
   yield* redis.call("SET epoch", (r) => r.set(from.epoch, String(EPOCH)))
   const first = (yield* redis.call("XADD", (r) => r.xadd(from.outbox, "*", "1", '[{"n":1}]', "2", '[{"n":2}]')))!
   const second = (yield* redis.call("XADD", (r) => r.xadd(from.outbox, "*", "1", '[{"n":3}]')))!
-  const page: ReadonlyArray<Entry> = [[first, ["1", '[{"n":1}]', "2", '[{"n":2}]']], [second, ["1", '[{"n":3}]']]]
+  const page: ReadonlyArray<OutboxEntry> = [[first, ["1", '[{"n":1}]', "2", '[{"n":2}]']], [second, ["1", '[{"n":3}]']]]
   const inbox = (shard: number) =>
     redis.call("XRANGE inbox", (r) => r.xrange(keys.shard(shard).inbox, "-", "+")).pipe(Effect.map((entries) => entries.map(([, fields]) => fields)))
   const cursor = redis.call("GET cursor", (r) => r.get(from.relayCursor))

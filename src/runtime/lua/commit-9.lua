@@ -10,7 +10,8 @@
   then the items in that order: outbox field/value pairs; timer score/member pairs; job
   (due score, id, JSON) triples; dead-letter JSON; snapshot field/value pairs; feed (key index,
   seq, payload) triples; snapshot fields to delete.
-  Returns "OK", "ALREADY" (this very batch is committed: a re-send), "FENCED" or "CONFLICT".
+  Returns "OK" (or, when it wrote one, the ID of the batch's outbox entry), "ALREADY" (this
+  very batch is committed: a re-send), "FENCED" or "CONFLICT".
 ]]
 if redis.call("GET", KEYS[1]) ~= ARGV[1] then return "FENCED" end
 local applied = redis.call("HGET", KEYS[2], "applied") or "0-0"
@@ -22,10 +23,11 @@ local n_out, n_timers, n_jobs, n_dead = tonumber(ARGV[8]), tonumber(ARGV[9]), to
 local n_snaps, n_feeds, n_read, n_unsnap = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
 local i = 16
 
+local answer = "OK"
 if n_out > 0 then
   local fields = {}
   for k = 0, 2 * n_out - 1 do fields[k + 1] = ARGV[i + k] end
-  redis.call("XADD", KEYS[4], "*", unpack(fields))
+  answer = redis.call("XADD", KEYS[4], "*", unpack(fields))
   i = i + 2 * n_out
 end
 for _ = 1, n_timers do
@@ -67,4 +69,4 @@ for _ = 1, n_unsnap do
   redis.call("HDEL", KEYS[8], ARGV[i])
   i = i + 1
 end
-return "OK"
+return answer
