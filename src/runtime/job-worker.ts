@@ -88,12 +88,13 @@ const runRound = (owned: OwnedShard, claimed: ReadonlyArray<Claimed>) =>
         yield* yieldToEventLoop
         sliceStart = Date.now()
       }
-      if (json === null) {
-        // Ended by a finish that raced a re-claim after the visibility timeout: nothing to run.
-        finished.push({ id, outcome: done })
+      // A member written before job data had its own hash is the job's JSON itself.
+      const stored = json ?? (id.startsWith("{") ? id : null)
+      if (stored === null) {
+        finished.push({ id, outcome: done }) // no data: nothing to run
         continue
       }
-      const prepared = prepare(owned, id, json)
+      const prepared = prepare(owned, id, stored)
       if ("outcome" in prepared) finished.push(prepared)
       else if (prepared.mode.runBatch === undefined) alone.push(prepared)
       else {

@@ -2,6 +2,7 @@ import { assert, describe, it } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { ActorClient } from "../../src/runtime/actor-client.js"
 import { makeActorKind } from "../../src/runtime/actor.js"
+import { makeAddress, shardOf, type Address } from "../../src/runtime/address.js"
 import { listDeadLetters, replayDeadLetter } from "../../src/runtime/dead-letters.js"
 import { RedisClient } from "../../src/runtime/redis.js"
 import { ShardNode } from "../../src/runtime/shard-node.js"
@@ -75,5 +76,18 @@ describe("effectful actors", () => {
       assert.deepStrictEqual(yield* listDeadLetters(redis, node.keys, letters[0]!.shard), [])
     }).pipe(Effect.provide(testCluster(testSettings(sharedRedisUrl, { retryDelaysMs: RETRY_DELAYS }), sharedRedisUrl, layer)))
   })
-})
 
+  it.scopedLive("a job stored as before job data had its own hash (its JSON as the set member) still runs once", () => {
+    const { service, layer } = makeMailService()
+    return Effect.gen(function* () {
+      const node = yield* ShardNode
+      const redis = yield* RedisClient
+      const keys = node.keys.shard(shardOf(makeAddress("mailer", "u3") as Address, node.keys.shardCount))
+      const legacy = JSON.stringify({ e: { i: "legacy-1", k: "mailer", a: "u3", b: { _tag: "Deliver", text: "old" } }, n: 1, entryId: "1-0" })
+      yield* redis.call("ZADD jobs", (r) => r.zadd(keys.jobs, 0, legacy))
+      yield* until(() => service.delivered.get("legacy-1") === 1, "the legacy job's delivery")
+      yield* eventually(redis.call("ZCARD jobs", (r) => r.zcard(keys.jobs)), (n) => n === 0, "the job ended")
+      assert.deepStrictEqual([...service.delivered], [["legacy-1", 1]])
+    }).pipe(Effect.provide(testCluster(testSettings(sharedRedisUrl, { retryDelaysMs: RETRY_DELAYS }), sharedRedisUrl, layer)))
+  })
+})
