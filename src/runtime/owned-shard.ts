@@ -31,7 +31,7 @@ export interface OwnedShard {
   stopping: boolean
   readonly wake: { readonly loop: Wakeup; readonly relay: Wakeup; readonly timers: Wakeup; readonly jobs: Wakeup }
   /** Outbox entries committed by this owner, for its relay. */
-  readonly outbox: OutboxHandoff
+  readonly handoff: OutboxHandoff
   /** Time left on the local lease deadline (ms). */
   readonly remaining: () => number
 }
@@ -58,6 +58,6 @@ export const makeOwnedShard = (
   envelopesPerEntry: 1,
   stopping: false,
   wake: { loop: new Wakeup(), relay: new Wakeup(), timers: new Wakeup(), jobs: new Wakeup() },
-  outbox: new OutboxHandoff(),
+  handoff: new OutboxHandoff(),
   remaining: () => lease.deadline - Date.now()
 })

@@ -100,8 +100,8 @@ export const runRelay = (owned: OwnedShard) =>
     const inOneCall = !redis.cluster && owned.settings.faults?.relayPerTarget !== true
     for (;;) {
       // What this owner just committed comes from memory; anything else is read back.
-      const handed = owned.outbox.after(cursor, PAGE)
-      const entries = handed.length > 0 || owned.outbox.drainedTo(cursor)
+      const handed = owned.handoff.after(cursor, PAGE)
+      const entries = handed.length > 0 || owned.handoff.drainedTo(cursor)
         ? handed
         : ((yield* redis.call("XRANGE outbox", (r) => r.xrange(keys.outbox, `(${cursor}`, "+", "COUNT", PAGE))) as Array<OutboxEntry>)
       if (entries.length === 0) {

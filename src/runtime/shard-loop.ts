@@ -86,8 +86,8 @@ const processBatch = (owned: OwnedShard, entries: ReadonlyArray<Entry>) =>
     const commit = commitBatch(redis, keys, lease.epoch, owned.version, { previous: owned.applied, last }, batch, () => lease.deadline)
     const written = yield* commit
     if (owned.settings.faults?.resendCommit?.(owned.shard)) yield* commit
-    if (written === null) owned.outbox.unknown()
-    else if (written !== undefined) owned.outbox.committed(written)
+    if (written === null) owned.handoff.unknown()
+    else if (written !== undefined) owned.handoff.committed(written)
     yield* crashIfInjected(owned, "after-commit")
     if (owned.settings.commitReplicas > 0) yield* awaitReplicas(redis, keys, owned.settings.commitReplicas, () => lease.deadline)
     owned.applied = last

@@ -5,10 +5,6 @@
   Returns 1 when raised, 0 when the cursor was already there, -1 when fenced.
 ]]
 --@include "stream-id"
+--@include "sender-chunks"
 if redis.call("GET", KEYS[1]) ~= ARGV[1] then return -1 end
-local cursor = redis.call("GET", KEYS[2]) or "0-0"
-if not id_greater(ARGV[2], cursor) then return 0 end
-redis.call("SET", KEYS[2], ARGV[2])
--- MINID keeps IDs >= the cursor: everything before it reached every target.
-redis.call("XTRIM", KEYS[3], "MINID", ARGV[2])
-return 1
+return raise_cursor(KEYS[2], KEYS[3], ARGV[2])

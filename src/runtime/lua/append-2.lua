@@ -7,15 +7,8 @@
   Returns the new entry ID, "" when every chunk was a duplicate, or "FULL" (back-pressure).
 ]]
 --@include "stream-id"
-local highest = redis.call("HGET", KEYS[2], ARGV[1]) or "0-0"
-local fields, last = {}, nil
-for i = 3, #ARGV, 2 do
-  if id_greater(ARGV[i], highest) then
-    fields[#fields + 1] = "e"
-    fields[#fields + 1] = ARGV[i + 1]
-    last = ARGV[i]
-  end
-end
+--@include "sender-chunks"
+local fields, last = new_chunks(3, #ARGV, redis.call("HGET", KEYS[2], ARGV[1]) or "0-0")
 if last == nil then return "" end
 local bound = tonumber(ARGV[2])
 if bound > 0 and redis.call("XLEN", KEYS[1]) >= bound then return "FULL" end

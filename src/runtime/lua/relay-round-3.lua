@@ -12,21 +12,14 @@
   Returns 1 when delivered, "FULL" when a target is full (nothing changed), -1 when fenced.
 ]]
 --@include "stream-id"
+--@include "sender-chunks"
 if redis.call("GET", KEYS[1]) ~= ARGV[1] then return -1 end
 local sender, bound = ARGV[3], tonumber(ARGV[4])
 local appends = {}
 local i = 5
 for t = 4, #KEYS, 2 do
-  local highest = redis.call("HGET", KEYS[t + 1], sender) or "0-0"
-  local fields, last = {}, nil
   local n = tonumber(ARGV[i])
-  for k = i + 1, i + 2 * n, 2 do
-    if id_greater(ARGV[k], highest) then
-      fields[#fields + 1] = "e"
-      fields[#fields + 1] = ARGV[k + 1]
-      last = ARGV[k]
-    end
-  end
+  local fields, last = new_chunks(i + 1, i + 2 * n, redis.call("HGET", KEYS[t + 1], sender) or "0-0")
   i = i + 1 + 2 * n
   if last ~= nil then
     if bound > 0 and redis.call("XLEN", KEYS[t]) >= bound then return "FULL" end
@@ -37,9 +30,5 @@ for _, a in ipairs(appends) do
   redis.call("XADD", KEYS[a[1]], "*", unpack(a[2]))
   redis.call("HSET", KEYS[a[1] + 1], sender, a[3])
 end
-local cursor = redis.call("GET", KEYS[2]) or "0-0"
-if id_greater(ARGV[2], cursor) then
-  redis.call("SET", KEYS[2], ARGV[2])
-  redis.call("XTRIM", KEYS[3], "MINID", ARGV[2])
-end
+raise_cursor(KEYS[2], KEYS[3], ARGV[2])
 return 1
