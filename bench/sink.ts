@@ -33,10 +33,16 @@ import { ShardNode } from "../src/runtime/shard-node.js"
 import { migrate } from "../src/storage/migrate.js"
 import { Sql } from "../src/storage/sql.js"
 
-const BATCH_ROWS = Number(process.env["BENCH_SINK_ROWS"] ?? 100_000)
+const BATCH_ROWS = Number(process.env["BENCH_SINK_ROWS"] ?? 250_000)
 /** Trades per message in part 1, and transactions in flight (the writer's and the naive loop's). */
 const MESSAGE_ROWS = Number(process.env["BENCH_SINK_MESSAGE_ROWS"] ?? 100)
 const WRITERS = Number(process.env["BENCH_SINK_WRITERS"] ?? 1)
+/**
+ * Messages submitted and not yet committed, as the shards' job workers keep them under load: more
+ * than one transaction's worth (the writer merges up to 10,000 rows), so the next transaction's
+ * messages are queued, and their rows built, while one is in flight.
+ */
+const BACKLOG = Number(process.env["BENCH_SINK_BACKLOG"] ?? 256)
 const ROUNDS = 5
 const NAIVE_ROWS = Number(process.env["BENCH_SINK_NAIVE_ROWS"] ?? 5_000)
 /** Trades per second offered to the runtime (one run per rate), and for how long. */
@@ -149,7 +155,7 @@ const throughput = Effect.gen(function* () {
           const fence = fences[i % WRITERS]!
           return writer.submit(fence, rowsOf(new RecordTrades({ trades: rows }, true), fence))
         },
-        { concurrency: 64, discard: true }
+        { concurrency: BACKLOG, discard: true }
       )
     )
     totals.sinkCpu += cpuMicros() - cpu0

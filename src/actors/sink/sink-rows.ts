@@ -2,25 +2,31 @@
 // trend signals, converted from the wire's numbers to the repos' types, merged from many
 // messages and written through the repos' unnest batches behind the writers' fences.
 import { Effect } from "effect"
-import { insertLedgerEntries, type LedgerEntry } from "../../storage/repos/ledger.js"
+import { type Columns, type InsertOptions, mergeColumns, noColumns } from "../../storage/repos/array-literal.js"
+import { insertLedgerColumns, ledgerColumns } from "../../storage/repos/ledger.js"
 import { type OrderRecord, upsertOrders } from "../../storage/repos/orders.js"
-import { type Fence, withFences } from "../../storage/repos/sink-epochs.js"
-import { appendTrades, type TradeInput } from "../../storage/repos/trades.js"
+import { type Fence, type StaleEpoch, withFences } from "../../storage/repos/sink-epochs.js"
+import { appendTradeColumns, tradeColumns, type TradeInput } from "../../storage/repos/trades.js"
 import { insertTrendMetrics, type TrendSample } from "../../storage/repos/trend-metrics.js"
-import type { LedgerRow, OrderRow, SignalRow, SinkMessage, TradeRow } from "./protocol.js"
+import type { SqlError } from "../../storage/sql.js"
+import type { OrderRow, SignalRow, SinkMessage, TradeRow } from "./protocol.js"
 
-/** Rows of one or more sink messages, as the repos take them. */
+/**
+ * Rows of one or more sink messages, as the repos take them. Trades and ledger lines, most of the
+ * rows, are column fragments built when a message is submitted (while an earlier transaction is
+ * in flight), so merging a transaction's messages is joining strings.
+ */
 export interface SinkRows {
-  readonly trades: ReadonlyArray<TradeInput>
+  readonly trades: Columns
   readonly orders: ReadonlyArray<OrderRecord>
-  readonly ledger: ReadonlyArray<LedgerEntry>
+  readonly ledger: Columns
   readonly signals: ReadonlyArray<TrendSample>
 }
 
-const none: SinkRows = { trades: [], orders: [], ledger: [], signals: [] }
+const none: SinkRows = { trades: noColumns, orders: [], ledger: noColumns, signals: [] }
 
 /** How many rows `rows` holds. */
-export const rowCount = (rows: SinkRows) => rows.trades.length + rows.orders.length + rows.ledger.length + rows.signals.length
+export const rowCount = (rows: SinkRows) => rows.trades.count + rows.orders.length + rows.ledger.count + rows.signals.length
 
 const concat = <A>(lists: ReadonlyArray<ReadonlyArray<A>>): ReadonlyArray<A> => {
   const all: Array<A> = []
@@ -33,9 +39,9 @@ export const mergeRows = (parts: ReadonlyArray<SinkRows>): SinkRows =>
   parts.length === 1
     ? parts[0]!
     : {
-        trades: concat(parts.map((p) => p.trades)),
+        trades: mergeColumns(parts.map((p) => p.trades)),
         orders: concat(parts.map((p) => p.orders)),
-        ledger: concat(parts.map((p) => p.ledger)),
+        ledger: mergeColumns(parts.map((p) => p.ledger)),
         signals: concat(parts.map((p) => p.signals))
       }
 
@@ -86,17 +92,6 @@ const toOrder = (o: OrderRow): OrderRecord => ({
   updatedAt: new Date(o.updatedAt)
 })
 
-const toLedger = (e: LedgerRow): LedgerEntry => ({
-  entryId: e.entryId,
-  wallet: e.wallet,
-  account: e.account,
-  asset: e.asset,
-  amount: big(e.amount),
-  reason: e.reason,
-  referenceId: e.referenceId,
-  createdAt: new Date(e.createdAt)
-})
-
 const toSample = (s: SignalRow): TrendSample => ({
   symbol: s.symbol,
   observedAt: new Date(s.observedAt),
@@ -111,25 +106,27 @@ const toSample = (s: SignalRow): TrendSample => ({
 export const rowsOf = (message: SinkMessage, fence: Fence): SinkRows => {
   switch (message._tag) {
     case "RecordTrades":
-      return { ...none, trades: toTrades(message.trades, fence) }
+      return { ...none, trades: tradeColumns(toTrades(message.trades, fence)) }
     case "RecordOrders":
       return { ...none, orders: message.orders.map(toOrder) }
     case "RecordLedger":
-      return { ...none, ledger: message.entries.map(toLedger) }
+      return { ...none, ledger: ledgerColumns(message.entries) }
     case "RecordSignals":
       return { ...none, signals: message.samples.map(toSample) }
     case "RecordBatch":
       return {
-        trades: toTrades(message.trades ?? [], fence),
+        trades: tradeColumns(toTrades(message.trades ?? [], fence)),
         orders: (message.orders ?? []).map(toOrder),
-        ledger: (message.entries ?? []).map(toLedger),
+        ledger: ledgerColumns(message.entries ?? []),
         signals: (message.samples ?? []).map(toSample)
       }
   }
 }
 
-// Rows in key order: two transactions writing overlapping keys then lock them in the same order
-// and cannot deadlock (a wallet's sink and a book's sink may both report one order).
+// Orders in key order: two transactions upserting overlapping orders (a wallet's sink and a
+// book's sink may both report one) then lock them in the same order and cannot deadlock. Trades
+// and ledger lines are each reported by one sink, so only a redelivery can put one in two
+// transactions at once; their rare deadlock is retried by the writer.
 const byKey = <A>(rows: ReadonlyArray<A>, key: (a: A) => string): ReadonlyArray<A> => {
   if (rows.length < 2) return rows
   const keyed = rows.map((row) => [key(row), row] as const)
@@ -145,18 +142,26 @@ export interface Written {
   readonly signals: number
 }
 
-/**
- * Writes `rows` in one transaction that first passes every fence (distinct shards); if one is
- * stale it fails with that shard's `StaleEpoch` and writes nothing. Every write is idempotent on
- * its natural key, so a redelivered or replayed batch writes nothing twice (DESIGN §5).
- */
-export const writeRows = (fences: ReadonlyArray<Fence>, rows: SinkRows) =>
+const writeOnce = (fences: ReadonlyArray<Fence>, rows: SinkRows, options: InsertOptions) =>
   withFences(
     fences,
     Effect.all({
-      trades: appendTrades(byKey(rows.trades, (t) => t.tradeId)),
+      trades: appendTradeColumns(rows.trades, options),
       orders: upsertOrders(byKey(rows.orders, (o) => o.orderId)),
-      ledger: insertLedgerEntries(byKey(rows.ledger, (e) => e.entryId)),
+      ledger: insertLedgerColumns(rows.ledger, options),
       signals: insertTrendMetrics(byKey(rows.signals, (s) => `${s.symbol}\u0000${s.observedAt.toISOString()}`))
     })
   ) satisfies Effect.Effect<Written, unknown, unknown>
+
+// Only the fresh inserts can raise a unique violation: every other write here has its ON CONFLICT.
+const storedAlready = (error: StaleEpoch | SqlError): error is SqlError => error._tag === "SqlError" && error.code === "23505"
+
+/**
+ * Writes `rows` in one transaction that first passes every fence (distinct shards); if one is
+ * stale it fails with that shard's `StaleEpoch` and writes nothing. Every write is idempotent on
+ * its natural key, so a redelivered or replayed batch writes nothing twice (DESIGN §5): trades
+ * and ledger lines go in fresh (no conflict check, the common case), and a batch holding one
+ * already stored is written again, whole, skipping what is there.
+ */
+export const writeRows = (fences: ReadonlyArray<Fence>, rows: SinkRows) =>
+  writeOnce(fences, rows, { fresh: true }).pipe(Effect.catchIf(storedAlready, () => writeOnce(fences, rows, {})))

@@ -2,6 +2,7 @@
 // lines newest first (the portfolio's transactions).
 import { Effect, Schema } from "effect"
 import { Sql } from "../sql.js"
+import { type Columns, type InsertOptions, intFragment, literal, noColumns, textFragment } from "./array-literal.js"
 
 /** One ledger line; `amount` is signed, in cents for a currency or units for a symbol. */
 export const LedgerEntry = Schema.Struct({
@@ -20,27 +21,53 @@ export type LedgerEntry = typeof LedgerEntry.Type
 
 const decodeEntries = Schema.decodeUnknown(Schema.Array(LedgerEntry))
 
-/** Inserts lines not yet stored; answers how many were new. */
-export const insertLedgerEntries = Effect.fn("Ledger.insert")(function* (entries: ReadonlyArray<LedgerEntry>) {
-  if (entries.length === 0) return 0
+/** A ledger line as the sink appends it: the wire's plain numbers (amount, epoch ms). */
+export interface LedgerInput {
+  readonly entryId: string
+  readonly wallet: string
+  readonly account: string
+  readonly asset: string
+  readonly amount: number | bigint
+  readonly reason: string
+  readonly referenceId: string | null
+  readonly createdAt: number
+}
+
+/** Ledger lines as column fragments, in the order `insertLedgerColumns` binds them. */
+export const ledgerColumns = (entries: ReadonlyArray<LedgerInput>): Columns =>
+  entries.length === 0
+    ? noColumns
+    : {
+        count: entries.length,
+        fragments: [
+          textFragment(entries, (e) => e.entryId), textFragment(entries, (e) => e.wallet),
+          textFragment(entries, (e) => e.account), textFragment(entries, (e) => e.asset),
+          intFragment(entries, (e) => e.amount), textFragment(entries, (e) => e.reason),
+          textFragment(entries, (e) => e.referenceId), intFragment(entries, (e) => e.createdAt)
+        ]
+      }
+
+/** Inserts lines not yet stored (with `fresh`, fails on one already stored); answers how many were new. */
+export const insertLedgerColumns = Effect.fn("Ledger.insert")(function* (entries: Columns, options: InsertOptions = {}) {
+  if (entries.count === 0) return 0
   const sql = yield* Sql
+  const c = (i: number) => literal(entries, i)
   const result = yield* sql.run(
     "ledger_entries: insert batch",
     (q) => q`
       insert into ledger_entries (entry_id, wallet, account, asset, amount, reason, reference_id, created_at)
-      select * from unnest(
-        ${entries.map((e) => e.entryId)}::text[],
-        ${entries.map((e) => e.wallet)}::text[],
-        ${entries.map((e) => e.account)}::text[],
-        ${entries.map((e) => e.asset)}::text[],
-        ${entries.map((e) => String(e.amount))}::int8[],
-        ${entries.map((e) => e.reason)}::text[],
-        ${entries.map((e) => e.referenceId)}::text[],
-        ${entries.map((e) => e.createdAt.toISOString())}::timestamptz[])
-      on conflict (entry_id) do nothing`
+      select e, w, a, s, m, why, ref, timestamptz 'epoch' + t * interval '1 millisecond' from unnest(
+        ${c(0)}::text::text[], ${c(1)}::text::text[], ${c(2)}::text::text[], ${c(3)}::text::text[],
+        ${c(4)}::text::int8[], ${c(5)}::text::text[], ${c(6)}::text::text[], ${c(7)}::text::int8[])
+        as x (e, w, a, s, m, why, ref, t)
+      ${options.fresh === true ? q`` : q`on conflict (entry_id) do nothing`}`
   )
   return result.count
 })
+
+/** Inserts lines not yet stored; answers how many were new. */
+export const insertLedgerEntries = (entries: ReadonlyArray<LedgerEntry>) =>
+  insertLedgerColumns(ledgerColumns(entries.map((e) => ({ ...e, createdAt: e.createdAt.getTime() }))))
 
 /** A wallet's ledger lines, newest first. */
 export const ledgerByWallet = Effect.fn("Ledger.byWallet")(function* (wallet: string, limit = 100) {

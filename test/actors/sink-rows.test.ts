@@ -1,0 +1,71 @@
+// The sink's transaction against both real databases: trades and ledger lines go in without a
+// conflict check, and a batch holding rows already stored (a redelivery, whole or in part) is
+// written again skipping them, so each row is stored once and the candles count each trade once.
+import { assert, describe, it } from "@effect/vitest"
+import { Effect, Either } from "effect"
+import { randomUUID } from "node:crypto"
+import { RecordBatch } from "../../src/actors/sink/protocol.js"
+import { mergeRows, rowsOf, writeRows } from "../../src/actors/sink/sink-rows.js"
+import { appendTradeColumns, tradeColumns } from "../../src/storage/repos/trades.js"
+import { query } from "../../src/storage/sql.js"
+import { backends, migrated } from "../support/database.js"
+import { candlesBeside, expectedRecord, ledgerRows, recordOf, tradeRows } from "./fixtures/sink-data.js"
+
+let nextShard = 900_000
+const freshFence = () => ({ shard: nextShard++, epoch: 1n })
+const symbolPrefix = () => `VIRAL/SA_ROWS_${randomUUID().slice(0, 8).toUpperCase()}`
+
+const ledgerCount = (wallet: string) =>
+  Effect.map(
+    query("sink rows test: ledger", (q) => q<Array<{ n: number }>>`select count(*)::int as n from ledger_entries where wallet = ${wallet}`),
+    ([row]) => row!.n
+  )
+
+for (const backend of backends) {
+  describe(`sink rows on ${backend.name}`, () => {
+    it.layer(migrated(backend), { timeout: 60_000 })("sink rows", (it) => {
+      it.effect("a batch whose rows are partly stored already writes only the new ones, once", () =>
+        Effect.gen(function* () {
+          const fence = freshFence()
+          const prefix = symbolPrefix()
+          const symbol = `${prefix}_001`
+          const wallet = `u_${randomUUID().slice(0, 8)}`
+          const first = new RecordBatch({ trades: tradeRows(symbol, 0, 40), entries: ledgerRows(wallet, `${wallet}:r1`) })
+          const again = new RecordBatch({ trades: tradeRows(symbol, 20, 40), entries: [...ledgerRows(wallet, `${wallet}:r1`), ...ledgerRows(wallet, `${wallet}:r2`)] })
+          const written = yield* writeRows([fence], rowsOf(first, fence))
+          assert.deepStrictEqual([written.trades, written.ledger], [40, 2])
+          const rewritten = yield* writeRows([fence], rowsOf(again, fence))
+          assert.deepStrictEqual([rewritten.trades, rewritten.ledger], [20, 2], "only the rows not stored before count")
+          assert.deepStrictEqual(yield* recordOf(prefix), expectedRecord(tradeRows(symbol, 0, 60)))
+          const candles = yield* candlesBeside(prefix)
+          assert.deepStrictEqual(candles.stored, candles.recomputed, "every trade counted once in its candle")
+          assert.strictEqual(yield* ledgerCount(wallet), 4)
+        }))
+
+      it.effect("merged batches are one write of every message's rows, in order", () =>
+        Effect.gen(function* () {
+          const fence = freshFence()
+          const prefix = symbolPrefix()
+          const wallet = `u_${randomUUID().slice(0, 8)}`
+          const parts = [0, 1, 2].map((i) =>
+            rowsOf(new RecordBatch({ trades: tradeRows(`${prefix}_00${i}`, 0, 5), entries: ledgerRows(wallet, `${wallet}:r${i}`) }), fence)
+          )
+          const written = yield* writeRows([fence], mergeRows(parts))
+          assert.deepStrictEqual([written.trades, written.ledger], [15, 6])
+          assert.strictEqual((yield* recordOf(prefix)).trades, 15)
+        }))
+
+      it.effect("a fresh append of a trade already stored fails with a unique violation and stores nothing", () =>
+        Effect.gen(function* () {
+          const symbol = `${symbolPrefix()}_001`
+          const fence = freshFence()
+          const stored = tradeRows(symbol, 0, 1).map((t) => ({ ...t, sourceShard: fence.shard, sourceEpoch: 1 }))
+          const more = tradeRows(symbol, 1, 1).map((t) => ({ ...t, sourceShard: fence.shard, sourceEpoch: 1 }))
+          assert.strictEqual(yield* appendTradeColumns(tradeColumns(stored), { fresh: true }), 1)
+          const failed = yield* Effect.either(appendTradeColumns(tradeColumns([...more, ...stored]), { fresh: true }))
+          assert.isTrue(Either.isLeft(failed) && failed.left.code === "23505")
+          assert.strictEqual((yield* recordOf(symbol)).trades, 1)
+        }))
+    })
+  })
+}
