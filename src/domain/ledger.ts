@@ -71,20 +71,36 @@ export type Balances = Readonly<Record<string, number>>
 /** Key of one account's balance in one currency. */
 export const balanceKey = (account: string, currency: Currency): string => `${account}|${currency}`
 
-/** Apply a valid posting; refuses (as a value) to overdraw any wallet account. */
-export const applyPosting = (balances: Balances, p: Posting): Either.Either<Balances, LedgerError> =>
-  Either.flatMap(validatePosting(p), () => {
-    const next: Record<string, number> = { ...balances }
+/**
+ * Applies postings in order, each checked as it comes (valid, no wallet account overdrawn after
+ * it), and answers the balances; refuses as a value. In place, and only once every posting fits:
+ * a refusal leaves the balances untouched. (Copying every balance per posting was a fifth of a
+ * wallet's time.)
+ */
+export const applyPostingsInPlace = (
+  balances: Record<string, number>,
+  postings: ReadonlyArray<Posting>
+): Either.Either<Record<string, number>, LedgerError> => {
+  const touched = new Map<string, number>()
+  for (const p of postings) {
+    const valid = validatePosting(p)
+    if (Either.isLeft(valid)) return Either.left(valid.left)
     for (const e of p.entries) {
       const k = balanceKey(e.account, e.currency)
-      next[k] = (next[k] ?? 0) + e.amount
+      touched.set(k, (touched.get(k) ?? balances[k] ?? 0) + e.amount)
     }
     for (const e of p.entries) {
-      const v = next[balanceKey(e.account, e.currency)]!
+      const v = touched.get(balanceKey(e.account, e.currency))!
       if (v < 0 && !mayGoNegative(e.account)) return fail("Overdrawn", `${e.account} would hold ${v} ${e.currency}`)
     }
-    return Either.right(next as Balances)
-  })
+  }
+  for (const [k, v] of touched) balances[k] = v
+  return Either.right(balances)
+}
+
+/** Apply a valid posting to a copy of the balances; refuses (as a value) to overdraw any wallet account. */
+export const applyPosting = (balances: Balances, p: Posting): Either.Either<Balances, LedgerError> =>
+  applyPostingsInPlace({ ...balances }, [p])
 
 /** Money in from outside: external deposits → available. */
 export const depositPosting = (id: string, owner: string, currency: Currency, amount: number): Posting =>

@@ -42,13 +42,22 @@ for (const backend of backends) {
           assert.strictEqual(yield* ledgerCount(wallet), 4)
         }))
 
-      it.effect("merged batches are one write of every message's rows, in order", () =>
+      it.effect("merged batches are one write of every message's rows, ledger lines sent as lines or as postings", () =>
         Effect.gen(function* () {
           const fence = freshFence()
           const prefix = symbolPrefix()
           const wallet = `u_${randomUUID().slice(0, 8)}`
+          // Ledger lines as lines (older reports) and as postings (a wallet's reports now).
+          const posting = (i: number) => ({ id: `${wallet}:r${i}:fee`, wallet, createdAt: 0, lines: [["available", "ZAR", -500], ["fees", "ZAR", 500]] as const })
           const parts = [0, 1, 2].map((i) =>
-            rowsOf(new RecordBatch({ trades: tradeRows(`${prefix}_00${i}`, 0, 5), entries: ledgerRows(wallet, `${wallet}:r${i}`) }), fence)
+            rowsOf(
+              new RecordBatch(
+                i === 0
+                  ? { trades: tradeRows(`${prefix}_00${i}`, 0, 5), entries: ledgerRows(wallet, `${wallet}:r${i}`) }
+                  : { trades: tradeRows(`${prefix}_00${i}`, 0, 5), postings: [posting(i)] }
+              ),
+              fence
+            )
           )
           const written = yield* writeRows([fence], mergeRows(parts))
           assert.deepStrictEqual([written.trades, written.ledger], [15, 6])

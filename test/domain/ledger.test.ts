@@ -1,7 +1,8 @@
 import { Either } from "effect"
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import {
-  Account, applyPosting, type Balances, balanceKey, depositPosting, issuePosting, releasePosting, reservePosting,
+  Account, applyPosting, applyPostingsInPlace, type Balances, balanceKey, depositPosting, issuePosting, releasePosting, reservePosting,
   settleBuyPosting, settleSellPosting, validatePosting
 } from "../../src/domain/ledger.js"
 
@@ -65,5 +66,33 @@ describe("ledger", () => {
     expect(b[balanceKey(Account.available("alice"), "ZAR")]).toBe(10_000 - 3_006)
     expect(b[balanceKey(Account.locked("alice"), "ZAR")]).toBe(0)
     expect(b[balanceKey(Account.available("house"), "ZAR")]).toBe(2_997)
+  })
+
+  it("postings applied in place equal the same postings applied one by one, and a refused run changes nothing", () => {
+    // Seeded: random moves between two wallets and the outside world, some of them overdrawing.
+    const move = fc.record({
+      kind: fc.constantFrom("deposit", "reserve", "release"),
+      owner: fc.constantFrom("alice", "bob"),
+      amount: fc.integer({ min: 1, max: 500 })
+    })
+    fc.assert(
+      fc.property(fc.array(move, { maxLength: 12 }), fc.array(move, { minLength: 1, maxLength: 4 }), (setup, run) => {
+        const posting = (m: typeof setup[number], i: number) =>
+          (m.kind === "deposit" ? depositPosting : m.kind === "reserve" ? reservePosting : releasePosting)(`p${i}`, m.owner, "ZAR", m.amount)
+        let start: Balances = {}
+        for (const [i, m] of setup.entries()) {
+          const r = applyPosting(start, posting(m, i))
+          if (Either.isRight(r)) start = r.right
+        }
+        const postings = run.map(posting)
+        let oneByOne: Either.Either<Balances, unknown> = Either.right(start)
+        for (const p of postings) oneByOne = Either.flatMap(oneByOne, (b) => applyPosting(b, p))
+        const balances = { ...start }
+        const inPlace = applyPostingsInPlace(balances, postings)
+        expect(Either.isRight(inPlace)).toBe(Either.isRight(oneByOne))
+        expect(balances).toEqual(Either.isRight(oneByOne) ? oneByOne.right : start)
+      }),
+      { seed: 20261127, numRuns: 500 }
+    )
   })
 })

@@ -68,6 +68,21 @@ export const LedgerRow = Schema.Struct({
 })
 export type LedgerRow = typeof LedgerRow.Type
 
+/**
+ * One posting as a wallet applied it, the compact form of its ledger lines (a wallet reports
+ * postings, not lines: a fifth of the bytes). Line i is stored as entry `<id>/<i>`; the id's
+ * suffix after its last `:` names the reason and the part before is the reference (see
+ * `ledgerOfPosting` in sink-rows).
+ */
+export const PostingRow = Schema.Struct({
+  id: Schema.String,
+  wallet: Schema.String,
+  createdAt: Timestamp,
+  /** Each line as [account, asset, amount]: accounts as stored (available, locked, fees, clearing:<symbol>). */
+  lines: Schema.Array(Schema.Tuple(Schema.String, Schema.String, Int64))
+})
+export type PostingRow = typeof PostingRow.Type
+
 /** One trend observation; (symbol, observedAt) is its natural key. */
 export const SignalRow = Schema.Struct({
   symbol: Schema.String,
@@ -108,18 +123,40 @@ export class RecordBatch extends Schema.TaggedClass<RecordBatch>()("RecordBatch"
   trades: Schema.optional(Schema.Array(TradeRow)),
   orders: Schema.optional(Schema.Array(OrderRow)),
   entries: Schema.optional(Schema.Array(LedgerRow)),
+  postings: Schema.optional(Schema.Array(PostingRow)),
   samples: Schema.optional(Schema.Array(SignalRow))
 }) {}
 
 // Batches `mergeRecords` built: their arrays are its own, so later messages are appended in place
-// (merging n messages costs O(rows), not O(n × rows)).
-const accumulators = new WeakSet<object>()
+// (merging n messages costs O(rows), not O(n × rows)); each keeps where its orders are, so a later
+// version of an order replaces the earlier one instead of travelling beside it.
+const accumulators = new WeakMap<object, Map<string, number>>()
 
 const appendTo = (into: Array<unknown>, rows: ReadonlyArray<unknown> | undefined) => {
   if (rows !== undefined) for (const row of rows) into.push(row)
 }
 
-const rowsOfMessage = (m: SinkMessage) => {
+/** Adds order rows to an accumulator, one row per order: the newest version (the one storage keeps). */
+const appendOrders = (batch: RecordBatch, rows: ReadonlyArray<OrderRow> | undefined) => {
+  if (rows === undefined) return
+  const orders = batch.orders as Array<OrderRow>
+  const at = accumulators.get(batch)!
+  for (const row of rows) {
+    const i = at.get(row.orderId)
+    if (i === undefined) {
+      at.set(row.orderId, orders.length)
+      orders.push(row)
+    } else if (orders[i]!.version < row.version) orders[i] = row
+  }
+}
+
+const rowsOfMessage = (m: SinkMessage): {
+  readonly trades?: ReadonlyArray<TradeRow> | undefined
+  readonly orders?: ReadonlyArray<OrderRow> | undefined
+  readonly entries?: ReadonlyArray<LedgerRow> | undefined
+  readonly postings?: ReadonlyArray<PostingRow> | undefined
+  readonly samples?: ReadonlyArray<SignalRow> | undefined
+} => {
   switch (m._tag) {
     case "RecordTrades":
       return { trades: m.trades }
@@ -143,13 +180,15 @@ export const mergeRecords = (into: SinkMessage, next: SinkMessage): SinkMessage 
   if (into._tag === "RecordBatch" && accumulators.has(into)) batch = into
   else {
     const first = rowsOfMessage(into)
-    batch = new RecordBatch({ trades: [...(first.trades ?? [])], orders: [...(first.orders ?? [])], entries: [...(first.entries ?? [])], samples: [...(first.samples ?? [])] }, { disableValidation: true })
-    accumulators.add(batch)
+    batch = new RecordBatch({ trades: [...(first.trades ?? [])], orders: [], entries: [...(first.entries ?? [])], postings: [...(first.postings ?? [])], samples: [...(first.samples ?? [])] }, { disableValidation: true })
+    accumulators.set(batch, new Map())
+    appendOrders(batch, first.orders)
   }
   const more = rowsOfMessage(next)
   appendTo(batch.trades as Array<unknown>, more.trades)
-  appendTo(batch.orders as Array<unknown>, more.orders)
+  appendOrders(batch, more.orders)
   appendTo(batch.entries as Array<unknown>, more.entries)
+  appendTo(batch.postings as Array<unknown>, more.postings)
   appendTo(batch.samples as Array<unknown>, more.samples)
   return batch
 }

@@ -9,7 +9,7 @@ import { type Fence, type StaleEpoch, withFences } from "../../storage/repos/sin
 import { appendTradeColumns, tradeColumns, type TradeInput } from "../../storage/repos/trades.js"
 import { insertTrendMetrics, type TrendSample } from "../../storage/repos/trend-metrics.js"
 import type { SqlError } from "../../storage/sql.js"
-import type { OrderRow, SignalRow, SinkMessage, TradeRow } from "./protocol.js"
+import type { LedgerRow, OrderRow, PostingRow, SignalRow, SinkMessage, TradeRow } from "./protocol.js"
 
 /**
  * Rows of one or more sink messages, as the repos take them. Trades and ledger lines, most of the
@@ -92,6 +92,32 @@ const toOrder = (o: OrderRow): OrderRecord => ({
   updatedAt: new Date(o.updatedAt)
 })
 
+// Posting ids end in what they did (`<order>:reserve`, `<trade>:BUY`, `<key>:credit`, ...): the
+// part before is the reference, the suffix names the reason.
+const reasons: Record<string, string> = {
+  credit: "deposit", cash: "deposit", withdraw: "withdrawal", reserve: "reserve", release: "release", issue: "issue",
+  BUY: "trade", SELL: "trade"
+}
+
+/** A posting's ledger lines: entry `<id>/<i>` for line i, reason and reference from the id. */
+export const ledgerOfPosting = (p: PostingRow, into: Array<LedgerRow>): void => {
+  const cut = p.id.lastIndexOf(":")
+  const suffix = p.id.slice(cut + 1)
+  const reason = reasons[suffix] ?? suffix
+  const referenceId = cut > 0 ? p.id.slice(0, cut) : null
+  for (let i = 0; i < p.lines.length; i++) {
+    const [account, asset, amount] = p.lines[i]!
+    into.push({ entryId: `${p.id}/${i}`, wallet: p.wallet, account, asset, amount, reason, referenceId, createdAt: p.createdAt })
+  }
+}
+
+const ledgerOf = (entries: ReadonlyArray<LedgerRow> | undefined, postings: ReadonlyArray<PostingRow> | undefined) => {
+  if (postings === undefined || postings.length === 0) return ledgerColumns(entries ?? [])
+  const all = [...(entries ?? [])]
+  for (const p of postings) ledgerOfPosting(p, all)
+  return ledgerColumns(all)
+}
+
 const toSample = (s: SignalRow): TrendSample => ({
   symbol: s.symbol,
   observedAt: new Date(s.observedAt),
@@ -117,7 +143,7 @@ export const rowsOf = (message: SinkMessage, fence: Fence): SinkRows => {
       return {
         trades: tradeColumns(toTrades(message.trades ?? [], fence)),
         orders: (message.orders ?? []).map(toOrder),
-        ledger: ledgerColumns(message.entries ?? []),
+        ledger: ledgerOf(message.entries, message.postings),
         signals: (message.samples ?? []).map(toSample)
       }
   }

@@ -1,12 +1,13 @@
 // What one wallet message changed, reported to the sink (DESIGN §5): the orders it created or
-// moved to a new version and the ledger lines of the postings it applied, as one RecordBatch per
-// handled message after the handler returns (which the runtime merges per batch and sink).
+// moved to a new version and the postings it applied (the sink stores their ledger lines), as
+// one RecordBatch per handled message after the handler returns (which the runtime merges per
+// batch and sink).
 // Messages that change nothing send nothing.
 import { averagePrice } from "../../domain/book/index.js"
 import type { Posting } from "../../domain/ledger.js"
 import type { ActorContext, Handlers, Tagged } from "../../runtime/actor.js"
 import { trusted } from "../book/protocol.js"
-import { type LedgerRow, mergeRecords, type OrderRow, RecordBatch, sinkFor } from "../sink/protocol.js"
+import { mergeRecords, type OrderRow, type PostingRow, RecordBatch, sinkFor } from "../sink/protocol.js"
 import type { OrderView } from "./protocol.js"
 
 // Structural, so wallet-state (whose journal reports here) and this module do not import each other.
@@ -36,27 +37,13 @@ const orderRow = (owner: string, o: OrderRecord): OrderRow => ({
   version: o.version, createdAt: o.createdAt, updatedAt: o.updatedAt
 })
 
-// Posting ids end in what they did (`<order>:reserve`, `<trade>:BUY`, `<key>:credit`, ...): the
-// part before is the reference, the suffix names the reason.
-const reasons: Record<string, string> = {
-  credit: "deposit", cash: "deposit", withdraw: "withdrawal", reserve: "reserve", release: "release", issue: "issue",
-  BUY: "trade", SELL: "trade"
-}
-
-/** One row per entry; the entry id is the posting's (deterministic: from the message id) plus the line's index. */
-const ledgerRows = (owner: string, p: Posting, time: number, rows: Array<LedgerRow>): void => {
-  const cut = p.id.lastIndexOf(":")
-  const suffix = p.id.slice(cut + 1)
-  const reason = reasons[suffix] ?? suffix
-  const referenceId = cut > 0 ? p.id.slice(0, cut) : null
-  // The wallet's own accounts are stored without its name (available, locked, fees); others as they are.
+/** The posting as reported: the wallet's own accounts without its name (available, locked, fees), others as they are. */
+const postingRow = (owner: string, p: Posting, time: number): PostingRow => {
   const own = `${owner}:`
-  p.entries.forEach((e, i) => {
-    rows.push({
-      entryId: `${p.id}/${i}`, wallet: owner, account: e.account.startsWith(own) ? e.account.slice(own.length) : e.account,
-      asset: e.currency, amount: e.amount, reason, referenceId, createdAt: time
-    })
-  })
+  return {
+    id: p.id, wallet: owner, createdAt: time,
+    lines: p.entries.map((e) => [e.account.startsWith(own) ? e.account.slice(own.length) : e.account, e.currency, e.amount] as const)
+  }
 }
 
 /** Sends what the message changed to the wallet's sink, once, and empties the buffers. */
@@ -71,14 +58,13 @@ const flush = (s: WalletState, ctx: ActorContext<unknown, never>): void => {
     seen.add(o.orderId)
     orderRows.push(orderRow(s.owner, o))
   }
-  const entries: Array<LedgerRow> = []
-  for (const p of postings) ledgerRows(s.owner, p, ctx.time, entries)
+  const postingRows = postings.map((p) => postingRow(s.owner, p, ctx.time))
   orders.length = 0
   postings.length = 0
   // Merged by the runtime with the shard's other reports of the batch: one message per sink per batch.
   ctx.sendMerged(sinkFor(ctx), new RecordBatch({
     ...(orderRows.length > 0 ? { orders: orderRows } : {}),
-    ...(entries.length > 0 ? { entries } : {})
+    ...(postingRows.length > 0 ? { postings: postingRows } : {})
   }, trusted), mergeRecords)
 }
 

@@ -3,7 +3,7 @@
 // JSON-safe as it is, so the snapshot codec is the identity.
 import { Either } from "effect"
 import type { FeeAccrual } from "../../domain/fees.js"
-import { Account, applyPosting, balanceKey, type LedgerError, type Posting } from "../../domain/ledger.js"
+import { Account, applyPostingsInPlace, balanceKey, type LedgerError, type Posting } from "../../domain/ledger.js"
 import { averagePrice } from "../../domain/book/index.js"
 import type { ReplyHandle } from "../../runtime/actor-context.js"
 import type { OrderAccepted, OrderView, WalletView } from "./protocol.js"
@@ -75,14 +75,9 @@ export const available = (s: WalletState, currency: string): number => balanceOf
 /** Locked amount of a currency or symbol. */
 export const locked = (s: WalletState, currency: string): number => balanceOf(s, Account.locked(s.owner), currency)
 
-/** Applies postings in order to the balances (a new object); refuses as a value. */
-export const post = (accounts: Record<string, number>, postings: ReadonlyArray<Posting>): Either.Either<Record<string, number>, LedgerError> => {
-  let next: Either.Either<Record<string, number>, LedgerError> = Either.right(accounts)
-  for (const p of postings) {
-    next = Either.flatMap(next, (b) => applyPosting(b, p) as Either.Either<Record<string, number>, LedgerError>)
-  }
-  return next
-}
+/** Applies postings to the wallet's balances in place (`applyPostingsInPlace`: a refusal changes nothing). */
+export const post = (accounts: Record<string, number>, postings: ReadonlyArray<Posting>): Either.Either<Record<string, number>, LedgerError> =>
+  applyPostingsInPlace(accounts, postings)
 
 /** Records applied postings in the bounded journal and the sink's report (mutates; call after validation). */
 export const journal = (s: WalletState, postings: ReadonlyArray<Posting>): void => {
