@@ -26,6 +26,26 @@ export const issueToken = (principal: Principal) =>
     )
   )
 
+/**
+ * JWTs already verified, by their text, per secret (an edge has one; tests run several): checking
+ * an HS256 signature through WebCrypto cost the edge more CPU than the order it carried. The same
+ * text carries the same signature, so a hit is as good as a check until the token's `exp`, which
+ * is compared on every hit. Bounded, oldest first out.
+ */
+const verified = new WeakMap<Uint8Array, Map<string, Principal>>()
+const VERIFIED_TOKENS = 10_000
+
+const verifiedTokens = (secret: Uint8Array) => {
+  let cache = verified.get(secret)
+  if (cache === undefined) verified.set(secret, (cache = new Map()))
+  return cache
+}
+
+const remember = (cache: Map<string, Principal>, token: string, principal: Principal) => {
+  if (cache.size >= VERIFIED_TOKENS) cache.delete(cache.keys().next().value!)
+  cache.set(token, principal)
+}
+
 const unauthorized = (detail: string) =>
   new HttpProblem({ status: 401, title: "Unauthorized", detail, headers: { "WWW-Authenticate": 'Bearer realm="viralfx"' } })
 
@@ -53,6 +73,12 @@ export const authenticate = (header: string | undefined, apiKey?: string) =>
     if (sameSecret(token, auth.adminToken)) return { userId: "operator", role: "operator" } satisfies Principal
     if (sameSecret(token, auth.signalToken)) return { userId: "ml-service", role: "ml-service" } satisfies Principal
     if (token.startsWith(API_KEY_PREFIX)) return yield* apiKeyPrincipal(token)
+    const cache = verifiedTokens(auth.jwtSecret)
+    const known = cache.get(token)
+    if (known !== undefined) {
+      if (known.expiresAt === undefined || known.expiresAt > Date.now()) return known
+      cache.delete(token)
+    }
     const verified = yield* Effect.tryPromise({
       try: () => jwtVerify(token, auth.jwtSecret, { issuer: ISSUER, algorithms: ["HS256"] }),
       catch: () => unauthorized("the token is invalid or expired")
@@ -60,7 +86,9 @@ export const authenticate = (header: string | undefined, apiKey?: string) =>
     const role = verified.payload["role"]
     if (typeof verified.payload.sub !== "string" || !ROLES.includes(role as Role)) return yield* unauthorized("the token is invalid")
     const exp = verified.payload.exp
-    return { userId: verified.payload.sub, role: role as Role, ...(typeof exp === "number" ? { expiresAt: exp * 1000 } : {}) } satisfies Principal
+    const principal: Principal = { userId: verified.payload.sub, role: role as Role, ...(typeof exp === "number" ? { expiresAt: exp * 1000 } : {}) }
+    remember(cache, token, principal)
+    return principal
   })
 
 /**
