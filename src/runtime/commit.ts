@@ -24,14 +24,18 @@ export interface CommitRange {
   readonly last: string
 }
 
-const buildArgs = (keys: ShardKeys, epoch: number, version: string, range: CommitRange, batch: CommitBatch) => {
+/** Longest reply stream (approximate): an asker that stopped reading loses old replies only. */
+export const REPLY_CAP = 10_000
+
+const buildArgs = (keys: ShardKeys, epoch: number, version: string, range: CommitRange, batch: CommitBatch, withReplies: boolean) => {
   const feedKeys = [...batch.feeds.keys()]
-  const redisKeys = [keys.epoch, keys.state, keys.inbox, keys.outbox, keys.timers, keys.jobs, keys.deadLetters, keys.snapshots, keys.jobData, ...feedKeys]
+  const replyKeys = withReplies ? [...batch.replies.keys()] : []
+  const redisKeys = [keys.epoch, keys.state, keys.inbox, keys.outbox, keys.timers, keys.jobs, keys.deadLetters, keys.snapshots, keys.jobData, ...feedKeys, ...replyKeys]
   const feedCount = feedKeys.reduce((n, key) => n + batch.feeds.get(key)!.length, 0)
   const args: Array<string | number> = [
     epoch, range.previous, range.last, version, GROUP, FEED_CAP, DEAD_LETTER_CAP,
     batch.outbox.size, batch.timers.length, batch.jobs.length, batch.deadLetters.length,
-    batch.snapshots.length, feedCount, batch.entriesRead, 0
+    batch.snapshots.length, feedCount, batch.entriesRead, 0, replyKeys.length, REPLY_CAP
   ]
   const outboxFields: Array<string> = []
   for (const [field, items] of batch.outbox) outboxFields.push(field, `[${items.join(",")}]`)
@@ -43,8 +47,12 @@ const buildArgs = (keys: ShardKeys, epoch: number, version: string, range: Commi
   feedKeys.forEach((key, index) => {
     for (const [seq, payload] of batch.feeds.get(key)!) args.push(index + 1, seq, payload)
   })
+  replyKeys.forEach((key, index) => args.push(feedKeys.length + index + 1, replyRecords(batch, key)))
   return { redisKeys, args, outboxFields }
 }
+
+/** The reply records a batch has for one asker's stream, as one stream entry's value. */
+export const replyRecords = (batch: CommitBatch, stream: string) => `[${batch.replies.get(stream)!.join(",")}]`
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
@@ -82,7 +90,11 @@ const sendCommit = async (
   }
 }
 
-/** Commits a batch, answering what it wrote to the outbox; fails with ShardLost when the shard must be given up. */
+/**
+ * Commits a batch, answering what it wrote to the outbox; fails with ShardLost when the shard
+ * must be given up. With `withReplies` the commit also writes the batch's replies to their
+ * askers' streams (possible on a single Redis server only: see `repliesInCommit`).
+ */
 export const commitBatch = (
   redis: RedisConnections,
   keys: ShardKeys,
@@ -90,9 +102,10 @@ export const commitBatch = (
   version: string,
   range: CommitRange,
   batch: CommitBatch,
-  deadline: () => number
+  deadline: () => number,
+  withReplies = false
 ): Effect.Effect<CommittedOutbox, ShardLost> => {
-  const commit = buildArgs(keys, epoch, version, range, batch)
+  const commit = buildArgs(keys, epoch, version, range, batch, withReplies)
   return Effect.flatMap(
     Effect.promise(() => sendCommit(redis.client, keys.shard, commit, deadline)),
     (outcome) => (outcome instanceof ShardLost ? Effect.fail(outcome) : Effect.succeed(outcome))

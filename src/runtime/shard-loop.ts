@@ -3,7 +3,7 @@
 // only the fenced commit moves the consumer group.
 import { Effect } from "effect"
 import { CommitBatch } from "./commit-batch.js"
-import { commitBatch, ShardLost } from "./commit.js"
+import { commitBatch, REPLY_CAP, replyRecords, ShardLost } from "./commit.js"
 import { awaitReplicas } from "./replica-wait.js"
 import { chunksOf, decodeChunk, entryTime } from "./envelope.js"
 import type { OwnedShard } from "./owned-shard.js"
@@ -58,15 +58,19 @@ const addSnapshots = (owned: OwnedShard, batch: CommitBatch, last: string, compa
 const entriesToRead = (owned: OwnedShard) =>
   Math.max(1, Math.min(owned.settings.batchSize, Math.floor(owned.settings.maxBatchMessages / Math.max(1, owned.envelopesPerEntry))))
 
+/**
+ * Whether the commit writes the batch's replies itself: on a single Redis server, unless strict
+ * mode holds them until replicas have the commit. On Redis Cluster the askers' streams live in
+ * other slots than the shard's.
+ */
+const repliesInCommit = (owned: OwnedShard) => !owned.redis.cluster && owned.settings.commitReplicas === 0
+
 /** Answers askers once their messages are committed; best effort: a lost reply is an ask timeout. */
 const sendReplies = (owned: OwnedShard, batch: CommitBatch) => {
-  for (const [stream, records] of batch.replies) {
-    owned.redis.client.xadd(stream, "NOMKSTREAM", "MAXLEN", "~", REPLY_CAP, "*", "r", `[${records.join(",")}]`).catch(() => {})
+  for (const stream of batch.replies.keys()) {
+    owned.redis.client.xadd(stream, "NOMKSTREAM", "MAXLEN", "~", REPLY_CAP, "*", "r", replyRecords(batch, stream)).catch(() => {})
   }
 }
-
-/** Longest reply stream (approximate): an edge that stopped reading loses old replies only. */
-const REPLY_CAP = 10_000
 
 /** Fails as a crash would at `point` when a test asks for it. */
 export const crashIfInjected = (owned: OwnedShard, point: CrashPoint) =>
@@ -83,7 +87,8 @@ const processBatch = (owned: OwnedShard, entries: ReadonlyArray<Entry>) =>
     const compact = owned.sinceTrim + batch.messages >= owned.settings.snapshotEvery * 4
     const snapshotted = addSnapshots(owned, batch, last, compact)
     yield* crashIfInjected(owned, "before-commit")
-    const commit = commitBatch(redis, keys, lease.epoch, owned.version, { previous: owned.applied, last }, batch, () => lease.deadline)
+    const withReplies = repliesInCommit(owned)
+    const commit = commitBatch(redis, keys, lease.epoch, owned.version, { previous: owned.applied, last }, batch, () => lease.deadline, withReplies)
     const written = yield* commit
     if (owned.settings.faults?.resendCommit?.(owned.shard)) yield* commit
     if (written === null) owned.handoff.unknown()
@@ -92,7 +97,7 @@ const processBatch = (owned: OwnedShard, entries: ReadonlyArray<Entry>) =>
     if (owned.settings.commitReplicas > 0) yield* awaitReplicas(redis, keys, owned.settings.commitReplicas, () => lease.deadline)
     owned.applied = last
     owned.sinceTrim += batch.messages
-    sendReplies(owned, batch)
+    if (!withReplies) sendReplies(owned, batch)
     owned.actors.snapshotsCommitted(snapshotted, last)
     if (batch.outbox.size > 0) owned.wake.relay.signal()
     if (batch.timers.length > 0) owned.wake.timers.signal()

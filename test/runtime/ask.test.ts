@@ -1,6 +1,8 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Exit } from "effect"
 import { ActorClient } from "../../src/runtime/actor-client.js"
+import { makeAddress, shardOf, type Address } from "../../src/runtime/address.js"
+import type { FaultHooks } from "../../src/runtime/runtime-config.js"
 import { ShardNode } from "../../src/runtime/shard-node.js"
 import { Add, Counter, Get, Increment } from "./counter-actor.js"
 import { sharedRedisUrl } from "../support/redis-server.js"
@@ -26,4 +28,18 @@ describe("send and ask", () => {
       assert.strictEqual(yield* client.ask(Counter.ref("b"), new Add({ by: 4 })), 4)
     }).pipe(Effect.provide(testCluster(testSettings(sharedRedisUrl), sharedRedisUrl)))
   )
+
+  it.scopedLive("a reply reaches its asker even when the shard dies right after the commit that answered it", () => {
+    // The answering shard's first commit is followed by a crash: its fibers stop before they
+    // could send anything more, and the replayed shard does not answer a committed message again.
+    const answering = shardOf(makeAddress("counter", "crash-after-answer") as Address, 8)
+    const crashes = { count: 0 }
+    const faults: FaultHooks = { crashAt: (at, shard) => at === "after-commit" && shard === answering && crashes.count++ === 0 }
+    return Effect.gen(function* () {
+      const client = yield* ActorClient
+      yield* (yield* ShardNode).awaitOwnership()
+      assert.strictEqual(yield* client.ask(Counter.ref("crash-after-answer"), new Add({ by: 7 }), { timeout: "3 seconds" }), 7)
+      assert.strictEqual(crashes.count, 1, "the shard crashed after the commit")
+    }).pipe(Effect.provide(testCluster(testSettings(sharedRedisUrl, { faults }), sharedRedisUrl)))
+  })
 })

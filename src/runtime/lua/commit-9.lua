@@ -1,15 +1,18 @@
 --[[
-  Group commit of one applied batch (DESIGN §2 "Group commit"), all in the shard's slot.
+  Group commit of one applied batch (DESIGN §2 "Group commit"), all in the shard's slot, but
+  for the askers' reply streams, which a single Redis server lets it write too.
   KEYS[1] epoch, KEYS[2] state, KEYS[3] inbox, KEYS[4] outbox, KEYS[5] timers, KEYS[6] jobs,
   KEYS[7] dead letters, KEYS[8] snapshots, KEYS[9] job data, KEYS[10..] feed streams written
-  by this batch
+  by this batch, then the reply streams it answers (none on Redis Cluster)
   ARGV[1] our epoch, ARGV[2] previous applied ID, ARGV[3] new applied ID (last of batch),
   ARGV[4] behaviour version, ARGV[5] group, ARGV[6] feed cap, ARGV[7] dead-letter cap,
-  ARGV[8..15] counts: outbox fields, timers, jobs, dead letters, snapshots, feed events,
-              inbox entries read (the batch), snapshot deletions
+  ARGV[8..16] counts: outbox fields, timers, jobs, dead letters, snapshots, feed events,
+              inbox entries read (the batch), snapshot deletions, replies
+  ARGV[17] reply stream cap
   then the items in that order: outbox field/value pairs; timer score/member pairs; job
   (due score, id, JSON) triples; dead-letter JSON; snapshot field/value pairs; feed (key index,
-  seq, payload) triples; snapshot fields to delete.
+  seq, payload) triples; snapshot fields to delete; reply (key index, records) pairs, key
+  indexes counted from KEYS[9] as the feeds' are.
   Returns "OK" (or, when it wrote one, the ID of the batch's outbox entry), "ALREADY" (this
   very batch is committed: a re-send), "FENCED" or "CONFLICT".
 ]]
@@ -21,7 +24,8 @@ redis.call("HSET", KEYS[2], "applied", ARGV[3], "version", ARGV[4])
 
 local n_out, n_timers, n_jobs, n_dead = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10]), tonumber(ARGV[11])
 local n_snaps, n_feeds, n_read, n_unsnap = tonumber(ARGV[12]), tonumber(ARGV[13]), tonumber(ARGV[14]), tonumber(ARGV[15])
-local i = 16
+local n_replies = tonumber(ARGV[16])
+local i = 18
 
 local answer = "OK"
 if n_out > 0 then
@@ -68,5 +72,12 @@ end
 for _ = 1, n_unsnap do
   redis.call("HDEL", KEYS[8], ARGV[i])
   i = i + 1
+end
+-- Answers become visible with the commit itself: an asker hears back even if this node dies
+-- right after, and no later hop of the node's event loop stands between the commit and them.
+-- NOMKSTREAM: an asker that is gone (its stream expired) is not answered.
+for _ = 1, n_replies do
+  redis.call("XADD", KEYS[9 + tonumber(ARGV[i])], "NOMKSTREAM", "MAXLEN", "~", ARGV[17], "*", "r", ARGV[i + 1])
+  i = i + 2
 end
 return answer
