@@ -32,12 +32,12 @@ export const issueToken = (principal: Principal) =>
  * text carries the same signature, so a hit is as good as a check until the token's `exp`, which
  * is compared on every hit. Bounded, oldest first out.
  */
-const verified = new WeakMap<Uint8Array, Map<string, Principal>>()
+const verifiedBySecret = new WeakMap<Uint8Array, Map<string, Principal>>()
 const VERIFIED_TOKENS = 10_000
 
 const verifiedTokens = (secret: Uint8Array) => {
-  let cache = verified.get(secret)
-  if (cache === undefined) verified.set(secret, (cache = new Map()))
+  let cache = verifiedBySecret.get(secret)
+  if (cache === undefined) verifiedBySecret.set(secret, (cache = new Map()))
   return cache
 }
 
