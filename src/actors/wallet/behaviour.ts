@@ -4,7 +4,7 @@
 import { Either } from "effect"
 import { accrueFee } from "../../domain/fees.js"
 import {
-  depositPosting, issuePosting, type Posting, releasePosting, settleBuyPosting, settleSellPosting,
+  applyPostingsInPlace, depositPosting, issuePosting, type Posting, releasePosting, settleBuyPosting, settleSellPosting,
   withdrawPosting
 } from "../../domain/ledger.js"
 import { isMarketSymbol } from "../../domain/symbol.js"
@@ -16,7 +16,7 @@ import { type Credit, houseKey, type WalletMessage, WalletRejected, type Withdra
 import { placeLadder } from "./ladder.js"
 import { answerPlacement, commitOrder, emitEvent, knownClientOrder, prepareOrder } from "./prepare-order.js"
 import { reportOrder } from "./sink-report.js"
-import { available, close, findOrder, journal, locked, orderView, post, walletView, type WalletState } from "./wallet-state.js"
+import { available, close, findOrder, journal, locked, orderView, walletView, type WalletState } from "./wallet-state.js"
 
 const rejected = (r: Refusal) => new WalletRejected(r)
 
@@ -24,7 +24,7 @@ const isInt = (n: unknown): n is number => typeof n === "number" && Number.isSaf
 
 /** Applies postings or throws: used where the book's facts must fit (a misfit is a broken invariant). */
 const mustPost = (s: WalletState, postings: ReadonlyArray<Posting>): Record<string, number> => {
-  const next = post(s.accounts, postings)
+  const next = applyPostingsInPlace(s.accounts, postings)
   if (Either.isLeft(next)) throw new Error(`ledger refused: ${next.left.reason} ${next.left.detail}`)
   return next.right
 }
@@ -59,7 +59,7 @@ const moveFunds = (
   const posting = kind === "credit"
     ? depositPosting(`${ctx.idempotencyKey}:credit`, s.owner, m.currency, m.amount)
     : withdrawPosting(`${ctx.idempotencyKey}:withdraw`, s.owner, m.currency, m.amount)
-  const next = post(s.accounts, [posting])
+  const next = applyPostingsInPlace(s.accounts, [posting])
   if (Either.isLeft(next)) {
     ctx.fail(rejected(kind === "credit"
       ? { reason: "INVALID_AMOUNT", detail: next.left.detail }

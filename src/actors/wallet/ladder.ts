@@ -3,13 +3,13 @@
 // listing"). The old rungs stay reserved until the book ends them: new before old is released.
 import { Either } from "effect"
 import { noFees } from "../../domain/fees.js"
-import { type Posting, reservePosting } from "../../domain/ledger.js"
+import { applyPostingsInPlace, type Posting, reservePosting } from "../../domain/ledger.js"
 import type { ActorContext } from "../../runtime/actor.js"
 import { Book, Cancel, Submit, trusted } from "../book/protocol.js"
 import { checkTerms, placeOrder } from "./placement.js"
 import type { ReplaceLadder, WalletMessage } from "./protocol.js"
 import { reportOrder } from "./sink-report.js"
-import { available, journal, locked, type OrderRecord, post, type WalletState } from "./wallet-state.js"
+import { available, journal, locked, type OrderRecord, type WalletState } from "./wallet-state.js"
 
 /** Handles ReplaceLadder (stale versions are ignored). */
 export const placeLadder = (s: WalletState, m: ReplaceLadder, ctx: ActorContext<ReplaceLadder, WalletMessage>): WalletState => {
@@ -43,7 +43,7 @@ export const placeLadder = (s: WalletState, m: ReplaceLadder, ctx: ActorContext<
       makerBps: m.terms.makerBps, takerBps: m.terms.takerBps, accrual: noFees, ladder: true, cancelRequested: false
     })
   })
-  const next = post(s.accounts, postings)
+  const next = applyPostingsInPlace(s.accounts, postings)
   if (Either.isLeft(next)) throw new Error(`ladder ${m.version} of ${m.symbol} does not fit: ${next.left.detail}`)
   s.accounts = next.right
   s.ladders[m.symbol] = m.version

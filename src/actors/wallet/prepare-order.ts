@@ -3,13 +3,13 @@
 // applied in one step (commit) — validate, then mutate.
 import { Either } from "effect"
 import { noFees } from "../../domain/fees.js"
-import { type Posting, reservePosting } from "../../domain/ledger.js"
+import { applyPostingsInPlace, type Posting, reservePosting } from "../../domain/ledger.js"
 import type { ActorContext } from "../../runtime/actor.js"
 import { Book, Submit, trusted } from "../book/protocol.js"
 import { type OrderInput, placeOrder, type Refusal } from "./placement.js"
 import { reportOrder } from "./sink-report.js"
 import { type OrderAccepted, PlaceOrder, type ReplaceOrder, type WalletMessage } from "./protocol.js"
-import { acceptedView, available, findOrder, journal, type OrderRecord, orderView, post, rememberClientOrder, type WalletState } from "./wallet-state.js"
+import { acceptedView, available, findOrder, journal, type OrderRecord, orderView, rememberClientOrder, type WalletState } from "./wallet-state.js"
 
 /** Answers the ask that placed `o`, if it still waits: the book has reported the order's outcome. */
 export const answerPlacement = (o: OrderRecord, ctx: ActorContext<unknown, WalletMessage>): void => {
@@ -60,7 +60,7 @@ export const prepareOrder = (s: WalletState, m: OrderInput & { readonly clientOr
   // Order ids are message ids, unique by construction; an open duplicate would be a runtime defect.
   if (s.orders[orderId] !== undefined) throw new Error(`order id ${orderId} placed twice`)
   const posting = reservePosting(`${orderId}:reserve`, s.owner, p.currency, p.reserve)
-  const next = post(s.accounts, [posting])
+  const next = applyPostingsInPlace(s.accounts, [posting])
   if (Either.isLeft(next)) return Either.left(short(next.left.detail))
   const order: OrderRecord = {
     orderId, symbol: m.symbol, side: m.side, type: m.type, qty: m.quantity, worstPrice: p.worstPrice,

@@ -1,9 +1,8 @@
 // A wallet's state: its double-entry ledger balances (the only record of money and units), open
 // orders with their reservations, recently ended orders, idempotency keys and cost basis.
 // JSON-safe as it is, so the snapshot codec is the identity.
-import { Either } from "effect"
 import type { FeeAccrual } from "../../domain/fees.js"
-import { Account, applyPostingsInPlace, balanceKey, type LedgerError, type Posting } from "../../domain/ledger.js"
+import { Account, balanceKey, type Posting } from "../../domain/ledger.js"
 import { averagePrice } from "../../domain/book/index.js"
 import type { ReplyHandle } from "../../runtime/actor-context.js"
 import type { OrderAccepted, OrderView, WalletView } from "./protocol.js"
@@ -74,10 +73,6 @@ export const balanceOf = (s: WalletState, account: string, currency: string): nu
 export const available = (s: WalletState, currency: string): number => balanceOf(s, Account.available(s.owner), currency)
 /** Locked amount of a currency or symbol. */
 export const locked = (s: WalletState, currency: string): number => balanceOf(s, Account.locked(s.owner), currency)
-
-/** Applies postings to the wallet's balances in place (`applyPostingsInPlace`: a refusal changes nothing). */
-export const post = (accounts: Record<string, number>, postings: ReadonlyArray<Posting>): Either.Either<Record<string, number>, LedgerError> =>
-  applyPostingsInPlace(accounts, postings)
 
 /** Records applied postings in the bounded journal and the sink's report (mutates; call after validation). */
 export const journal = (s: WalletState, postings: ReadonlyArray<Posting>): void => {

@@ -47,6 +47,10 @@ export interface Columns {
 /** No rows. */
 export const noColumns: Columns = { count: 0, fragments: [] }
 
+/** `rows` as columns, `fragments` building each column's fragment in the table's column order. */
+export const columnsOf = <A>(rows: ReadonlyArray<A>, fragments: (rows: ReadonlyArray<A>) => Array<string>): Columns =>
+  rows.length === 0 ? noColumns : { count: rows.length, fragments: fragments(rows) }
+
 /** The rows of several batches of one table, in order. */
 export const mergeColumns = (parts: ReadonlyArray<Columns>): Columns => {
   const present = parts.filter((p) => p.count > 0)

@@ -2,7 +2,7 @@
 // lines newest first (the portfolio's transactions).
 import { Effect, Schema } from "effect"
 import { Sql } from "../sql.js"
-import { type Columns, type InsertOptions, intFragment, literal, noColumns, textFragment } from "./array-literal.js"
+import { type Columns, columnsOf, type InsertOptions, intFragment, literal, textFragment } from "./array-literal.js"
 
 /** One ledger line; `amount` is signed, in cents for a currency or units for a symbol. */
 export const LedgerEntry = Schema.Struct({
@@ -35,17 +35,12 @@ export interface LedgerInput {
 
 /** Ledger lines as column fragments, in the order `insertLedgerColumns` binds them. */
 export const ledgerColumns = (entries: ReadonlyArray<LedgerInput>): Columns =>
-  entries.length === 0
-    ? noColumns
-    : {
-        count: entries.length,
-        fragments: [
-          textFragment(entries, (e) => e.entryId), textFragment(entries, (e) => e.wallet),
-          textFragment(entries, (e) => e.account), textFragment(entries, (e) => e.asset),
-          intFragment(entries, (e) => e.amount), textFragment(entries, (e) => e.reason),
-          textFragment(entries, (e) => e.referenceId), intFragment(entries, (e) => e.createdAt)
-        ]
-      }
+  columnsOf(entries, (rows) => [
+    textFragment(rows, (e) => e.entryId), textFragment(rows, (e) => e.wallet),
+    textFragment(rows, (e) => e.account), textFragment(rows, (e) => e.asset),
+    intFragment(rows, (e) => e.amount), textFragment(rows, (e) => e.reason),
+    textFragment(rows, (e) => e.referenceId), intFragment(rows, (e) => e.createdAt)
+  ])
 
 /** Inserts lines not yet stored (with `fresh`, fails on one already stored); answers how many were new. */
 export const insertLedgerColumns = Effect.fn("Ledger.insert")(function* (entries: Columns, options: InsertOptions = {}) {

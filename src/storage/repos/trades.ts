@@ -2,7 +2,7 @@
 // (DESIGN invariant 3 carried into the record), each batch refreshing the candles it touches.
 import { Effect, Schema } from "effect"
 import { Sql } from "../sql.js"
-import { type Columns, type InsertOptions, intFragment, literal, noColumns, textFragment } from "./array-literal.js"
+import { type Columns, columnsOf, type InsertOptions, intFragment, literal, textFragment } from "./array-literal.js"
 import { refreshCandles } from "./candles.js"
 import { binOrigin } from "./time-range.js"
 import { withFence, type Fence } from "./sink-epochs.js"
@@ -92,19 +92,14 @@ export interface TradeInput {
 
 /** Trades as column fragments (`tradeColumns`), in the order `appendTradeColumns` binds them. */
 export const tradeColumns = (trades: ReadonlyArray<TradeInput>): Columns =>
-  trades.length === 0
-    ? noColumns
-    : {
-        count: trades.length,
-        fragments: [
-          textFragment(trades, (t) => t.tradeId), textFragment(trades, (t) => t.symbol), intFragment(trades, (t) => t.seq),
-          intFragment(trades, (t) => t.priceCents), intFragment(trades, (t) => t.quantity),
-          textFragment(trades, (t) => t.buyerUserId), textFragment(trades, (t) => t.sellerUserId),
-          textFragment(trades, (t) => t.buyOrderId), textFragment(trades, (t) => t.sellOrderId),
-          textFragment(trades, (t) => t.makerSide), intFragment(trades, (t) => t.executedAt),
-          intFragment(trades, (t) => t.sourceShard), intFragment(trades, (t) => t.sourceEpoch)
-        ]
-      }
+  columnsOf(trades, (rows) => [
+    textFragment(rows, (t) => t.tradeId), textFragment(rows, (t) => t.symbol), intFragment(rows, (t) => t.seq),
+    intFragment(rows, (t) => t.priceCents), intFragment(rows, (t) => t.quantity),
+    textFragment(rows, (t) => t.buyerUserId), textFragment(rows, (t) => t.sellerUserId),
+    textFragment(rows, (t) => t.buyOrderId), textFragment(rows, (t) => t.sellOrderId),
+    textFragment(rows, (t) => t.makerSide), intFragment(rows, (t) => t.executedAt),
+    intFragment(rows, (t) => t.sourceShard), intFragment(rows, (t) => t.sourceEpoch)
+  ])
 
 /**
  * `writeTrades` for high rates (the sink), in one statement: the same idempotent insert, and the
