@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto"
 import type { ActorRef, FailureOf, ReplyOf, Tagged } from "./actor.js"
 import { addressString, InvalidAddress, makeAddress, shardOf } from "./address.js"
 import { ensureShardCount } from "./cluster-meta.js"
-import type { Envelope } from "./envelope.js"
+import { type Envelope, envelopeJson } from "./envelope.js"
 import { ActorFailure, AskTimeout, SendFailed } from "./errors.js"
 import { makeKeys, type Keys } from "./keys.js"
 import { RedisClient } from "./redis.js"
@@ -77,8 +77,8 @@ const make = Effect.gen(function* () {
     return found
   }
 
-  /** Builds an envelope (plain code: `sendAll` runs it once per message). */
-  const buildEnvelope = (to: ActorRef<any>, message: Tagged, replyTo?: string): { envelope: Envelope; shard: number } | SendFailed => {
+  /** Builds an envelope's id and JSON (plain code: `sendAll` runs it once per message). */
+  const buildEnvelope = (to: ActorRef<any>, message: Tagged, replyTo?: string): { id: string; json: string; shard: number } | SendFailed => {
     const address = makeAddress(to.kind, to.key)
     if (address instanceof InvalidAddress) return new SendFailed({ reason: "invalid-address", detail: address.reason })
     let body: unknown
@@ -87,8 +87,8 @@ const make = Effect.gen(function* () {
     } catch (error) {
       return new SendFailed({ reason: "invalid-message", detail: `${addressString(address)}: ${String(error)}` })
     }
-    const envelope: Envelope = { i: `${senderId}.${++counter}`, k: address.kind, a: address.key, b: body, ...(replyTo ? { r: replyTo } : {}) }
-    return { envelope, shard: shardOf(address, keys.shardCount) }
+    const id = `${senderId}.${++counter}`
+    return { id, json: envelopeJson(id, address.kind, address.key, body, replyTo), shard: shardOf(address, keys.shardCount) }
   }
   const envelopeFor = (to: ActorRef<any>, message: Tagged, replyTo?: string) =>
     Effect.suspend(() => {
@@ -146,19 +146,16 @@ const make = Effect.gen(function* () {
     senderId,
     keys,
     send: (to, message) =>
-      Effect.flatMap(envelopeFor(to, message), ({ envelope, shard }) =>
-        Effect.as(appender(shard).append([JSON.stringify(envelope)]), envelope.i)
-      ),
+      Effect.flatMap(envelopeFor(to, message), ({ id, json, shard }) => Effect.as(appender(shard).append([json]), id)),
     sendAll: (messages) =>
       Effect.suspend(() => {
         const byShard = new Map<number, Array<string>>()
         for (const [to, message] of messages) {
           const built = buildEnvelope(to, message)
           if (built instanceof SendFailed) return Effect.fail(built)
-          const json = JSON.stringify(built.envelope)
           const list = byShard.get(built.shard)
-          if (list === undefined) byShard.set(built.shard, [json])
-          else list.push(json)
+          if (list === undefined) byShard.set(built.shard, [built.json])
+          else list.push(built.json)
         }
         return Effect.forEach(byShard, ([shard, jsons]) => appender(shard).append(jsons), { concurrency: "unbounded", discard: true })
       }),
@@ -166,7 +163,7 @@ const make = Effect.gen(function* () {
       Effect.suspend(() => {
         const built = buildEnvelope(to, message, replyStream)
         if (built instanceof SendFailed) return Effect.fail(built)
-        const { envelope, shard } = built
+        const { id, json, shard } = built
         const timeoutMs = Duration.toMillis(options?.timeout ?? "5 seconds")
         // Plain callbacks rather than a Deferred and a racing timeout fiber: this runs once per
         // order on the edge. The timeout counts from the append, as the append may be re-sent.
@@ -174,20 +171,20 @@ const make = Effect.gen(function* () {
           let timer: ReturnType<typeof setTimeout> | undefined
           const settle = (outcome: Effect.Effect<ReplyWire, AskTimeout | SendFailed>) => {
             clearTimeout(timer)
-            if (pending.delete(envelope.i)) resume(outcome)
+            if (pending.delete(id)) resume(outcome)
           }
-          pending.set(envelope.i, (record) => settle(Effect.succeed(record)))
+          pending.set(id, (record) => settle(Effect.succeed(record)))
           appender(shard)
-            .appendNow([JSON.stringify(envelope)])
+            .appendNow([json])
             .then(
               () => {
-                if (pending.has(envelope.i)) timer = setTimeout(() => settle(Effect.fail(new AskTimeout({ messageId: envelope.i }))), timeoutMs)
+                if (pending.has(id)) timer = setTimeout(() => settle(Effect.fail(new AskTimeout({ messageId: id }))), timeoutMs)
               },
               (error: SendFailed) => settle(Effect.fail(error))
             )
           return Effect.sync(() => {
             clearTimeout(timer)
-            pending.delete(envelope.i)
+            pending.delete(id)
           })
         })
         return Effect.flatMap(reply, (record) => decodeReply<R>(message, record))

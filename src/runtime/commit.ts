@@ -27,15 +27,32 @@ export interface CommitRange {
 /** Longest reply stream (approximate): an asker that stopped reading loses old replies only. */
 export const REPLY_CAP = 10_000
 
-const buildArgs = (keys: ShardKeys, epoch: number, version: string, range: CommitRange, batch: CommitBatch, withReplies: boolean) => {
+/**
+ * How a commit may deliver its effects itself (a single Redis server): the shard's relay
+ * cursor, each target shard's inbox, and the inbox length past which a target takes no more.
+ */
+export interface CommitDelivery {
+  readonly relayCursor: string
+  readonly inboxOf: (shard: number) => string
+  readonly maxInboxLength: number
+}
+
+const buildArgs = (keys: ShardKeys, epoch: number, version: string, range: CommitRange, batch: CommitBatch, withReplies: boolean, delivery: CommitDelivery | undefined) => {
   const feedKeys = [...batch.feeds.keys()]
   const replyKeys = withReplies ? [...batch.replies.keys()] : []
   const redisKeys = [keys.epoch, keys.state, keys.inbox, keys.outbox, keys.timers, keys.jobs, keys.deadLetters, keys.snapshots, keys.jobData, ...feedKeys, ...replyKeys]
+  // The relay cursor's index counted from KEYS[9] (0: no delivery in the commit), then the targets.
+  const cursorAt = delivery !== undefined && batch.outbox.size > 0 ? redisKeys.length - 8 : 0
+  if (cursorAt > 0) {
+    redisKeys.push(delivery!.relayCursor)
+    for (const target of batch.outbox.keys()) redisKeys.push(delivery!.inboxOf(Number(target)))
+  }
   const feedCount = feedKeys.reduce((n, key) => n + batch.feeds.get(key)!.length, 0)
   const args: Array<string | number> = [
     epoch, range.previous, range.last, version, GROUP, FEED_CAP, DEAD_LETTER_CAP,
     batch.outbox.size, batch.timers.length, batch.jobs.length, batch.deadLetters.length,
-    batch.snapshots.length, feedCount, batch.entriesRead, 0, replyKeys.length, REPLY_CAP
+    batch.snapshots.length, feedCount, batch.entriesRead, 0, replyKeys.length, REPLY_CAP,
+    cursorAt, delivery?.maxInboxLength ?? 0
   ]
   const outboxFields: Array<string> = []
   for (const [field, items] of batch.outbox) outboxFields.push(field, `[${items.join(",")}]`)
@@ -92,8 +109,9 @@ const sendCommit = async (
 
 /**
  * Commits a batch, answering what it wrote to the outbox; fails with ShardLost when the shard
- * must be given up. With `withReplies` the commit also writes the batch's replies to their
- * askers' streams (possible on a single Redis server only: see `repliesInCommit`).
+ * must be given up. On a single Redis server (see `commitWritesAll` in shard-loop.ts) the commit
+ * may also write the batch's replies to their askers' streams (`withReplies`) and deliver its
+ * effects to their targets' inboxes (`delivery`), when the relay has nothing left to deliver.
  */
 export const commitBatch = (
   redis: RedisConnections,
@@ -103,9 +121,10 @@ export const commitBatch = (
   range: CommitRange,
   batch: CommitBatch,
   deadline: () => number,
-  withReplies = false
+  withReplies = false,
+  delivery?: CommitDelivery
 ): Effect.Effect<CommittedOutbox, ShardLost> => {
-  const commit = buildArgs(keys, epoch, version, range, batch, withReplies)
+  const commit = buildArgs(keys, epoch, version, range, batch, withReplies, delivery)
   return Effect.flatMap(
     Effect.promise(() => sendCommit(redis.client, keys.shard, commit, deadline)),
     (outcome) => (outcome instanceof ShardLost ? Effect.fail(outcome) : Effect.succeed(outcome))

@@ -28,6 +28,14 @@ export const ReplyRecord = Schema.Struct({
 })
 export type ReplyRecord = typeof ReplyRecord.Type
 
+/**
+ * An envelope's JSON exactly as `JSON.stringify({ i, k, a, b, r })` writes it, without building
+ * the object: this runs for every message sent. `id` must be one the runtime mints (letters,
+ * digits, dots, dashes) and `kind` one that passed `makeAddress`: neither needs escaping.
+ */
+export const envelopeJson = (id: string, kind: string, key: string, body: unknown, replyTo?: string): string =>
+  `{"i":"${id}","k":"${kind}","a":${JSON.stringify(key)},"b":${JSON.stringify(body)}${replyTo === undefined ? "" : `,"r":${JSON.stringify(replyTo)}`}}`
+
 const decodeEnvelope = Schema.decodeUnknownEither(Envelope)
 
 /** The Envelope schema's check, compiled: this runs once per message on the hot path. */

@@ -5,7 +5,7 @@ import { Either, Exit, ParseResult, Schema } from "effect"
 import type { ActorContext, ActorRef, ReplyHandle, Tagged } from "./actor-context.js"
 import { addressString, InvalidAddress, makeAddress, shardOf, type Address } from "./address.js"
 import type { CommitBatch, MergedSend } from "./commit-batch.js"
-import type { Envelope } from "./envelope.js"
+import { type Envelope, envelopeJson } from "./envelope.js"
 import type { ShardKeys } from "./keys.js"
 import { messageDecoder, messageEncoder } from "./message-codec.js"
 import { exitCodec, isRequest } from "./reply-codec.js"
@@ -95,7 +95,10 @@ class HandlerContext implements ActorContext<Tagged, Tagged> {
   readonly localJobs: Array<string> = []
   private replyStream: string | undefined = undefined
   private instance!: ActorInstance
-  private baseId = ""
+  private entryId = ""
+  private index = 0
+  /** `shard.entryId.index`, the root of the ids this message derives; made on first use. */
+  private base: string | undefined = undefined
   private derived = 0
   private feedSeqs: Record<string, number> | undefined = undefined
 
@@ -106,24 +109,31 @@ class HandlerContext implements ActorContext<Tagged, Tagged> {
     private readonly isLocalJob: (target: Address, shard: number) => boolean
   ) {}
 
-  /** Aims the context at one message. */
-  begin(instance: ActorInstance, address: Address, envelope: Envelope, baseId: string, time: number): void {
+  /** Aims the context at one message (the `index`-th of inbox entry `entryId`). */
+  begin(instance: ActorInstance, address: Address, envelope: Envelope, entryId: string, index: number, time: number): void {
     this.instance = instance
     this.address = address
     this.messageId = envelope.i
     this.replyStream = envelope.r
     this.idempotencyKey = envelope.x ?? envelope.i
     this.time = time
-    this.baseId = baseId
+    this.entryId = entryId
+    this.index = index
+    this.base = undefined
     this.derived = 0
     this.outcome = undefined
     this.feedSeqs = undefined
-    this.sends.length = 0
-    this.merges.length = 0
-    this.timers.length = 0
-    this.feeds.length = 0
-    this.laterReplies.length = 0
-    this.localJobs.length = 0
+    // Most messages leave these empty: setting a length costs more than checking it.
+    if (this.sends.length > 0) this.sends.length = 0
+    if (this.merges.length > 0) this.merges.length = 0
+    if (this.timers.length > 0) this.timers.length = 0
+    if (this.feeds.length > 0) this.feeds.length = 0
+    if (this.laterReplies.length > 0) this.laterReplies.length = 0
+    if (this.localJobs.length > 0) this.localJobs.length = 0
+  }
+
+  private get baseId(): string {
+    return (this.base ??= `${this.shard}.${this.entryId}.${this.index}`)
   }
 
   /** Feed sequence numbers after this message (copied on first publish, so a throw leaves none). */
@@ -156,10 +166,11 @@ class HandlerContext implements ActorContext<Tagged, Tagged> {
   send<N extends Tagged>(to: ActorRef<N>, body: N): void {
     const target = makeAddress(to.kind, to.key)
     if (target instanceof InvalidAddress) throw new Error(`send to an invalid address: ${target.reason}`)
-    const out: Envelope = { i: `${this.baseId}.s${this.derived++}`, k: target.kind, a: target.key, b: encodeMessage(to.protocol, body) }
+    const id = `${this.baseId}.s${this.derived++}`
+    const json = envelopeJson(id, target.kind, target.key, encodeMessage(to.protocol, body))
     const shard = shardOf(target, this.shardCount)
-    if (this.isLocalJob(target, shard)) this.localJobs.push(out.i, JSON.stringify(out))
-    else this.sends.push(String(shard), JSON.stringify(out))
+    if (this.isLocalJob(target, shard)) this.localJobs.push(id, json)
+    else this.sends.push(String(shard), json)
   }
 
   sendMerged<N extends Tagged>(to: ActorRef<N>, body: N, merge: (into: N, next: N) => N): void {
@@ -269,7 +280,7 @@ export class ShardActors {
 
   private run(instance: ActorInstance, address: Address, message: Tagged, envelope: Envelope, entryId: string, index: number, time: number, batch: CommitBatch): void {
     const ctx = this.context
-    ctx.begin(instance, address, envelope, `${this.shard}.${entryId}.${index}`, time)
+    ctx.begin(instance, address, envelope, entryId, index, time)
     let next: unknown
     try {
       next = instance.mode.handlers[message._tag]!(instance.state, message, ctx)

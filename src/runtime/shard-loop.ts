@@ -3,7 +3,7 @@
 // only the fenced commit moves the consumer group.
 import { Effect } from "effect"
 import { CommitBatch } from "./commit-batch.js"
-import { commitBatch, REPLY_CAP, replyRecords, ShardLost } from "./commit.js"
+import { commitBatch, type CommitDelivery, REPLY_CAP, replyRecords, ShardLost } from "./commit.js"
 import { awaitReplicas } from "./replica-wait.js"
 import { chunksOf, decodeChunk, entryTime } from "./envelope.js"
 import type { OwnedShard } from "./owned-shard.js"
@@ -65,6 +65,16 @@ const entriesToRead = (owned: OwnedShard) =>
  */
 const repliesInCommit = (owned: OwnedShard) => !owned.redis.cluster && owned.settings.commitReplicas === 0
 
+/**
+ * Whether the commit may deliver the batch's effects to their targets' inboxes itself, where it
+ * writes the replies: a relay round less per hop. (The `relayPerTarget` fault keeps them on the
+ * relay's path, whose crash points tests aim at.)
+ */
+const deliveryInCommit = (owned: OwnedShard): CommitDelivery | undefined =>
+  repliesInCommit(owned) && owned.settings.faults?.relayPerTarget !== true
+    ? { relayCursor: owned.keys.relayCursor, inboxOf: (shard) => owned.allKeys.shard(shard).inbox, maxInboxLength: owned.settings.maxInboxLength }
+    : undefined
+
 /** Answers askers once their messages are committed; best effort: a lost reply is an ask timeout. */
 const sendReplies = (owned: OwnedShard, batch: CommitBatch) => {
   for (const stream of batch.replies.keys()) {
@@ -88,7 +98,7 @@ const processBatch = (owned: OwnedShard, entries: ReadonlyArray<Entry>) =>
     const snapshotted = addSnapshots(owned, batch, last, compact)
     yield* crashIfInjected(owned, "before-commit")
     const withReplies = repliesInCommit(owned)
-    const commit = commitBatch(redis, keys, lease.epoch, owned.version, { previous: owned.applied, last }, batch, () => lease.deadline, withReplies)
+    const commit = commitBatch(redis, keys, lease.epoch, owned.version, { previous: owned.applied, last }, batch, () => lease.deadline, withReplies, deliveryInCommit(owned))
     const written = yield* commit
     if (owned.settings.faults?.resendCommit?.(owned.shard)) yield* commit
     if (written === null) owned.handoff.unknown()
@@ -99,7 +109,7 @@ const processBatch = (owned: OwnedShard, entries: ReadonlyArray<Entry>) =>
     owned.sinceTrim += batch.messages
     if (!withReplies) sendReplies(owned, batch)
     owned.actors.snapshotsCommitted(snapshotted, last)
-    if (batch.outbox.size > 0) owned.wake.relay.signal()
+    if (written !== undefined) owned.wake.relay.signal()
     if (batch.timers.length > 0) owned.wake.timers.signal()
     if (batch.jobs.length > 0) owned.wake.jobs.signal()
     if (compact) {
