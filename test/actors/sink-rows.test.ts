@@ -6,7 +6,7 @@ import { Effect, Either } from "effect"
 import { randomUUID } from "node:crypto"
 import { RecordBatch } from "../../src/actors/sink/protocol.js"
 import { mergeRows, rowsOf, writeRows } from "../../src/actors/sink/sink-rows.js"
-import { appendTradeColumns, tradeColumns } from "../../src/storage/repos/trades.js"
+import { appendTradeBatch, tradeBatch } from "../../src/storage/repos/trades.js"
 import { query } from "../../src/storage/sql.js"
 import { backends, migrated } from "../support/database.js"
 import { candlesBeside, expectedRecord, ledgerRows, recordOf, tradeRows } from "./fixtures/sink-data.js"
@@ -70,10 +70,28 @@ for (const backend of backends) {
           const fence = freshFence()
           const stored = tradeRows(symbol, 0, 1).map((t) => ({ ...t, sourceShard: fence.shard, sourceEpoch: 1 }))
           const more = tradeRows(symbol, 1, 1).map((t) => ({ ...t, sourceShard: fence.shard, sourceEpoch: 1 }))
-          assert.strictEqual(yield* appendTradeColumns(tradeColumns(stored), { fresh: true }), 1)
-          const failed = yield* Effect.either(appendTradeColumns(tradeColumns([...more, ...stored]), { fresh: true }))
+          assert.strictEqual(yield* appendTradeBatch(tradeBatch(stored), { fresh: true }), 1)
+          const failed = yield* Effect.either(appendTradeBatch(tradeBatch([...more, ...stored]), { fresh: true }))
           assert.isTrue(Either.isLeft(failed) && failed.left.code === "23505")
           assert.strictEqual((yield* recordOf(symbol)).trades, 1)
+        }))
+
+      it.effect("fresh appends fold each trade into its candle once, whatever minutes and order their batches cover", () =>
+        Effect.gen(function* () {
+          const prefix = symbolPrefix()
+          const fence = freshFence()
+          const rows = (symbol: string, from: number, n: number) =>
+            tradeRows(symbol, from, n).map((t) => ({ ...t, sourceShard: fence.shard, sourceEpoch: 1 }))
+          // Trade i is at i * 250 ms, 240 to a minute. Two symbols; a batch across a minute's end, then
+          // earlier trades of the first minute, then two batches merged into one transaction.
+          const batches = [rows(`${prefix}_001`, 230, 20), rows(`${prefix}_001`, 200, 30), rows(`${prefix}_002`, 0, 90)]
+          for (const batch of batches) yield* appendTradeBatch(tradeBatch(batch), { fresh: true })
+          const merged = [rows(`${prefix}_001`, 250, 15), rows(`${prefix}_002`, 235, 15)]
+          const written = yield* writeRows([fence], mergeRows(merged.map((trades) => ({ ...rowsOf(new RecordBatch({}), fence), trades: tradeBatch(trades) }))))
+          assert.strictEqual(written.trades, 30)
+          const candles = yield* candlesBeside(prefix)
+          assert.isAbove(candles.stored.length, 2)
+          assert.deepStrictEqual(candles.stored, candles.recomputed)
         }))
     })
   })

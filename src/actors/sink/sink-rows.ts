@@ -6,7 +6,7 @@ import { type Columns, type InsertOptions, mergeColumns, noColumns } from "../..
 import { insertLedgerColumns, ledgerColumns } from "../../storage/repos/ledger.js"
 import { type OrderRecord, upsertOrders } from "../../storage/repos/orders.js"
 import { type Fence, type StaleEpoch, withFences } from "../../storage/repos/sink-epochs.js"
-import { appendTradeColumns, tradeColumns, type TradeInput } from "../../storage/repos/trades.js"
+import { appendTradeBatch, mergeTradeBatches, noTrades, tradeBatch, type TradeBatch, type TradeInput } from "../../storage/repos/trades.js"
 import { insertTrendMetrics, type TrendSample } from "../../storage/repos/trend-metrics.js"
 import type { SqlError } from "../../storage/sql.js"
 import type { LedgerRow, OrderRow, PostingRow, SignalRow, SinkMessage, TradeRow } from "./protocol.js"
@@ -17,16 +17,16 @@ import type { LedgerRow, OrderRow, PostingRow, SignalRow, SinkMessage, TradeRow 
  * in flight), so merging a transaction's messages is joining strings.
  */
 export interface SinkRows {
-  readonly trades: Columns
+  readonly trades: TradeBatch
   readonly orders: ReadonlyArray<OrderRecord>
   readonly ledger: Columns
   readonly signals: ReadonlyArray<TrendSample>
 }
 
-const none: SinkRows = { trades: noColumns, orders: [], ledger: noColumns, signals: [] }
+const none: SinkRows = { trades: noTrades, orders: [], ledger: noColumns, signals: [] }
 
 /** How many rows `rows` holds. */
-export const rowCount = (rows: SinkRows) => rows.trades.count + rows.orders.length + rows.ledger.count + rows.signals.length
+export const rowCount = (rows: SinkRows) => rows.trades.rows.count + rows.orders.length + rows.ledger.count + rows.signals.length
 
 const concat = <A>(lists: ReadonlyArray<ReadonlyArray<A>>): ReadonlyArray<A> => {
   const all: Array<A> = []
@@ -39,7 +39,7 @@ export const mergeRows = (parts: ReadonlyArray<SinkRows>): SinkRows =>
   parts.length === 1
     ? parts[0]!
     : {
-        trades: mergeColumns(parts.map((p) => p.trades)),
+        trades: mergeTradeBatches(parts.map((p) => p.trades)),
         orders: concat(parts.map((p) => p.orders)),
         ledger: mergeColumns(parts.map((p) => p.ledger)),
         signals: concat(parts.map((p) => p.signals))
@@ -132,7 +132,7 @@ const toSample = (s: SignalRow): TrendSample => ({
 export const rowsOf = (message: SinkMessage, fence: Fence): SinkRows => {
   switch (message._tag) {
     case "RecordTrades":
-      return { ...none, trades: tradeColumns(toTrades(message.trades, fence)) }
+      return { ...none, trades: tradeBatch(toTrades(message.trades, fence)) }
     case "RecordOrders":
       return { ...none, orders: message.orders.map(toOrder) }
     case "RecordLedger":
@@ -141,7 +141,7 @@ export const rowsOf = (message: SinkMessage, fence: Fence): SinkRows => {
       return { ...none, signals: message.samples.map(toSample) }
     case "RecordBatch":
       return {
-        trades: tradeColumns(toTrades(message.trades ?? [], fence)),
+        trades: tradeBatch(toTrades(message.trades ?? [], fence)),
         orders: (message.orders ?? []).map(toOrder),
         ledger: ledgerOf(message.entries, message.postings),
         signals: (message.samples ?? []).map(toSample)
@@ -172,7 +172,7 @@ const writeOnce = (fences: ReadonlyArray<Fence>, rows: SinkRows, options: Insert
   withFences(
     fences,
     Effect.all({
-      trades: appendTradeColumns(rows.trades, options),
+      trades: appendTradeBatch(rows.trades, options),
       orders: upsertOrders(byKey(rows.orders, (o) => o.orderId)),
       ledger: insertLedgerColumns(rows.ledger, options),
       signals: insertTrendMetrics(byKey(rows.signals, (s) => `${s.symbol}\u0000${s.observedAt.toISOString()}`))

@@ -2,7 +2,7 @@
 // (DESIGN invariant 3 carried into the record), each batch refreshing the candles it touches.
 import { Effect, Schema } from "effect"
 import { Sql } from "../sql.js"
-import { type Columns, columnsOf, type InsertOptions, intFragment, literal, textFragment } from "./array-literal.js"
+import { type Columns, columnsOf, type InsertOptions, intFragment, literal, mergeColumns, noColumns, textFragment } from "./array-literal.js"
 import { refreshCandles } from "./candles.js"
 import { binOrigin } from "./time-range.js"
 import { withFence, type Fence } from "./sink-epochs.js"
@@ -90,29 +90,134 @@ export interface TradeInput {
   readonly sourceEpoch: number
 }
 
-/** Trades as column fragments (`tradeColumns`), in the order `appendTradeColumns` binds them. */
-export const tradeColumns = (trades: ReadonlyArray<TradeInput>): Columns =>
-  columnsOf(trades, (rows) => [
+/** Trades as the sink appends them: their columns, and the 1-minute candles they fold into. */
+export interface TradeBatch {
+  readonly rows: Columns
+  /** Per symbol and minute of the batch (repeats across merged batches): symbol, minute (epoch ms), high, low, volume, count. */
+  readonly candles: Columns
+}
+
+/** No trades. */
+export const noTrades: TradeBatch = { rows: noColumns, candles: noColumns }
+
+const MINUTE_MS = 60_000
+
+interface CandleFold {
+  readonly symbol: string
+  readonly minute: number
+  high: number
+  low: number
+  volume: number
+  count: number
+}
+
+/** The batch's trades folded per symbol and minute (minutes aligned on `binOrigin`, the epoch). */
+const foldCandles = (trades: ReadonlyArray<TradeInput>): Array<CandleFold> => {
+  const folds = new Map<string, CandleFold>()
+  for (const t of trades) {
+    const minute = Math.floor(t.executedAt / MINUTE_MS) * MINUTE_MS
+    const key = `${t.symbol}\u0000${minute}`
+    const fold = folds.get(key)
+    if (fold === undefined) {
+      folds.set(key, { symbol: t.symbol, minute, high: t.priceCents, low: t.priceCents, volume: t.quantity, count: 1 })
+      continue
+    }
+    if (t.priceCents > fold.high) fold.high = t.priceCents
+    if (t.priceCents < fold.low) fold.low = t.priceCents
+    fold.volume += t.quantity
+    fold.count++
+  }
+  return [...folds.values()]
+}
+
+/** Trades as a batch (`appendTradeBatch`), built when a sink job submits them. */
+export const tradeBatch = (trades: ReadonlyArray<TradeInput>): TradeBatch => ({
+  rows: columnsOf(trades, (rows) => [
     textFragment(rows, (t) => t.tradeId), textFragment(rows, (t) => t.symbol), intFragment(rows, (t) => t.seq),
     intFragment(rows, (t) => t.priceCents), intFragment(rows, (t) => t.quantity),
     textFragment(rows, (t) => t.buyerUserId), textFragment(rows, (t) => t.sellerUserId),
     textFragment(rows, (t) => t.buyOrderId), textFragment(rows, (t) => t.sellOrderId),
     textFragment(rows, (t) => t.makerSide), intFragment(rows, (t) => t.executedAt),
     intFragment(rows, (t) => t.sourceShard), intFragment(rows, (t) => t.sourceEpoch)
+  ]),
+  candles: columnsOf(foldCandles(trades), (folds) => [
+    textFragment(folds, (f) => f.symbol), intFragment(folds, (f) => f.minute), intFragment(folds, (f) => f.high),
+    intFragment(folds, (f) => f.low), intFragment(folds, (f) => f.volume), intFragment(folds, (f) => f.count)
   ])
+})
+
+/** The trades of several batches, in order. */
+export const mergeTradeBatches = (parts: ReadonlyArray<TradeBatch>): TradeBatch => ({
+  rows: mergeColumns(parts.map((p) => p.rows)),
+  candles: mergeColumns(parts.map((p) => p.candles))
+})
 
 /**
- * `writeTrades` for high rates (the sink), in one statement: the same idempotent insert, and the
- * 1-minute candles fold in only the rows this insert stored, so a batch costs O(batch), not
- * O(trades in its minutes), and a replayed trade (inserted as nothing) is never counted twice.
- * High/low/volume/count merge with the stored candle; open/close are the first/last of the
- * minute's stored trades (one index lookup each: the statement's snapshot shows only the rows
- * stored before it) and its new ones. Assumes one writer per symbol at a time (one fenced sink),
- * like `refreshCandles`. Answers how many trades were new. Compose it inside `withFence(s)`.
- * With `fresh`, a trade already stored fails the statement (see `InsertOptions`).
+ * `writeTrades` for high rates (the sink), idempotent on trade_id. With `fresh` (see
+ * `InsertOptions`) the trades go in with no conflict check and nothing returned, then their
+ * candles fold in from the batch's own per-minute folds; a trade already stored fails the
+ * statement instead. Otherwise one statement inserts what is new and folds only the rows it
+ * stored, so a replayed trade is never counted twice. Either way a batch costs O(batch), not
+ * O(trades in its minutes); high/low/volume/count merge with the stored candle and open/close are
+ * the first/last of the minute's trades (one index lookup each). Assumes one writer per symbol
+ * at a time (one fenced sink), like `refreshCandles`. Answers how many trades were new. Compose
+ * it inside `withFence(s)`.
  */
-export const appendTradeColumns = Effect.fn("Trades.append")(function* (trades: Columns, options: InsertOptions = {}) {
-  if (trades.count === 0) return 0
+export const appendTradeBatch = Effect.fn("Trades.append")(function* (batch: TradeBatch, options: InsertOptions = {}) {
+  if (batch.rows.count === 0) return 0
+  if (options.fresh !== true) return yield* insertNewAndFold(batch.rows)
+  const sql = yield* Sql
+  const c = (i: number) => literal(batch.rows, i)
+  const f = (i: number) => literal(batch.candles, i)
+  yield* sql.run(
+    "trades: append batch",
+    (q) => q`
+      insert into trades (trade_id, symbol, seq, price_cents, quantity, buyer_user_id, seller_user_id,
+                          buy_order_id, sell_order_id, maker_side, executed_at, source_shard, source_epoch)
+      select "tradeId", symbol, seq, "priceCents", quantity, "buyerUserId", "sellerUserId", "buyOrderId",
+             "sellOrderId", "makerSide", timestamptz 'epoch' + "executedAt" * interval '1 millisecond',
+             "sourceShard", "sourceEpoch"
+      from unnest(
+        ${c(0)}::text::text[], ${c(1)}::text::text[], ${c(2)}::text::int8[], ${c(3)}::text::int8[], ${c(4)}::text::int8[],
+        ${c(5)}::text::text[], ${c(6)}::text::text[], ${c(7)}::text::text[], ${c(8)}::text::text[], ${c(9)}::text::text[],
+        ${c(10)}::text::int8[], ${c(11)}::text::int4[], ${c(12)}::text::int8[])
+      as r ("tradeId", symbol, seq, "priceCents", quantity, "buyerUserId", "sellerUserId", "buyOrderId", "sellOrderId",
+            "makerSide", "executedAt", "sourceShard", "sourceEpoch")`
+  )
+  // The trades just inserted are visible to this statement: open and close come from the table.
+  yield* sql.run(
+    "trades: fold candles",
+    (q) => q`
+      with folded as (
+        select symbol, timestamptz 'epoch' + minute * interval '1 millisecond' as bucket,
+               max(high) as high, min(low) as low, sum(volume)::bigint as volume, sum(n)::int as n
+        from unnest(${f(0)}::text::text[], ${f(1)}::text::int8[], ${f(2)}::text::int8[], ${f(3)}::text::int8[],
+                    ${f(4)}::text::int8[], ${f(5)}::text::int4[]) as f (symbol, minute, high, low, volume, n)
+        group by 1, 2
+      )
+      insert into market_prices (symbol, bucket, open_cents, high_cents, low_cents, close_cents, volume, trade_count)
+      select f.symbol, f.bucket,
+             (select t.price_cents from trades t
+               where t.symbol = f.symbol and t.executed_at >= f.bucket and t.executed_at < f.bucket + interval '1 minute'
+               order by t.executed_at, t.seq limit 1),
+             f.high, f.low,
+             (select t.price_cents from trades t
+               where t.symbol = f.symbol and t.executed_at >= f.bucket and t.executed_at < f.bucket + interval '1 minute'
+               order by t.executed_at desc, t.seq desc limit 1),
+             f.volume, f.n
+      from folded f
+      on conflict (symbol, bucket) do update set
+        open_cents = excluded.open_cents, close_cents = excluded.close_cents,
+        high_cents = greatest(market_prices.high_cents, excluded.high_cents),
+        low_cents = least(market_prices.low_cents, excluded.low_cents),
+        volume = market_prices.volume + excluded.volume,
+        trade_count = market_prices.trade_count + excluded.trade_count`
+  )
+  return batch.rows.count
+})
+
+/** Inserts the trades not yet stored and folds the ones it stored into their candles, in one statement. */
+const insertNewAndFold = Effect.fnUntraced(function* (trades: Columns) {
   const sql = yield* Sql
   const c = (i: number) => literal(trades, i)
   const [row] = yield* sql.run(
@@ -132,7 +237,7 @@ export const appendTradeColumns = Effect.fn("Trades.append")(function* (trades: 
                "sellOrderId", "makerSide", timestamptz 'epoch' + "executedAt" * interval '1 millisecond',
                "sourceShard", "sourceEpoch"
         from input
-        ${options.fresh === true ? q`` : q`on conflict (trade_id) do nothing`}
+        on conflict (trade_id) do nothing
         returning symbol, date_bin('1 minute', executed_at, ${binOrigin}::timestamptz) as bucket, executed_at, seq, price_cents, quantity
       ), agg as (
         select symbol, bucket, max(price_cents) as high, min(price_cents) as low, sum(quantity)::bigint as volume, count(*)::int as n
@@ -176,8 +281,8 @@ export const appendTradeColumns = Effect.fn("Trades.append")(function* (trades: 
   return row!.inserted
 })
 
-/** `appendTradeColumns` of rows. */
-export const appendTrades = (trades: ReadonlyArray<TradeInput>) => appendTradeColumns(tradeColumns(trades))
+/** `appendTradeBatch` of rows (skipping those stored already). */
+export const appendTrades = (trades: ReadonlyArray<TradeInput>) => appendTradeBatch(tradeBatch(trades))
 
 /** Inserts a batch in its own transaction; answers how many trades were new. */
 export const insertTrades = (trades: ReadonlyArray<Trade>) =>
@@ -199,17 +304,3 @@ export const recentTrades = Effect.fn("Trades.recent")(function* (symbol: string
   return yield* Effect.orDie(decodeTrades(rows))
 })
 
-/** A user's trades (either side), newest first: the portfolio's transactions. */
-export const tradesByUser = Effect.fn("Trades.byUser")(function* (userId: string, limit = 100) {
-  const sql = yield* Sql
-  const rows = yield* sql.run(
-    "trades: by user",
-    (q) => q`
-      select * from trades where buyer_user_id = ${userId}
-      union
-      select * from trades where seller_user_id = ${userId}
-      order by executed_at desc, seq desc
-      limit ${Math.max(1, Math.min(limit, 1000))}`
-  )
-  return yield* Effect.orDie(decodeTrades(rows))
-})
