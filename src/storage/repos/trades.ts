@@ -1,7 +1,7 @@
 // Trades as the books printed them: batch inserts through unnest arrays, idempotent on trade_id
 // (DESIGN invariant 3 carried into the record), each batch refreshing the candles it touches.
 import { Effect, Schema } from "effect"
-import { Sql } from "../sql.js"
+import { type Query, Sql } from "../sql.js"
 import { type Columns, columnsOf, type InsertOptions, intFragment, literal, mergeColumns, noColumns, textFragment } from "./array-literal.js"
 import { refreshCandles } from "./candles.js"
 import { binOrigin } from "./time-range.js"
@@ -152,6 +152,23 @@ export const mergeTradeBatches = (parts: ReadonlyArray<TradeBatch>): TradeBatch 
   candles: mergeColumns(parts.map((p) => p.candles))
 })
 
+/** `insert into trades` of a batch's rows, bound as one array-literal text parameter per column. */
+const insertBatch = (q: Query, trades: Columns) => {
+  const c = (i: number) => literal(trades, i)
+  return q`
+    insert into trades (trade_id, symbol, seq, price_cents, quantity, buyer_user_id, seller_user_id,
+                        buy_order_id, sell_order_id, maker_side, executed_at, source_shard, source_epoch)
+    select "tradeId", symbol, seq, "priceCents", quantity, "buyerUserId", "sellerUserId", "buyOrderId",
+           "sellOrderId", "makerSide", timestamptz 'epoch' + "executedAt" * interval '1 millisecond',
+           "sourceShard", "sourceEpoch"
+    from unnest(
+      ${c(0)}::text::text[], ${c(1)}::text::text[], ${c(2)}::text::int8[], ${c(3)}::text::int8[], ${c(4)}::text::int8[],
+      ${c(5)}::text::text[], ${c(6)}::text::text[], ${c(7)}::text::text[], ${c(8)}::text::text[], ${c(9)}::text::text[],
+      ${c(10)}::text::int8[], ${c(11)}::text::int4[], ${c(12)}::text::int8[])
+    as r ("tradeId", symbol, seq, "priceCents", quantity, "buyerUserId", "sellerUserId", "buyOrderId", "sellOrderId",
+          "makerSide", "executedAt", "sourceShard", "sourceEpoch")`
+}
+
 /**
  * `writeTrades` for high rates (the sink), idempotent on trade_id. With `fresh` (see
  * `InsertOptions`) the trades go in with no conflict check and nothing returned, then their
@@ -167,23 +184,8 @@ export const appendTradeBatch = Effect.fn("Trades.append")(function* (batch: Tra
   if (batch.rows.count === 0) return 0
   if (options.fresh !== true) return yield* insertNewAndFold(batch.rows)
   const sql = yield* Sql
-  const c = (i: number) => literal(batch.rows, i)
   const f = (i: number) => literal(batch.candles, i)
-  yield* sql.run(
-    "trades: append batch",
-    (q) => q`
-      insert into trades (trade_id, symbol, seq, price_cents, quantity, buyer_user_id, seller_user_id,
-                          buy_order_id, sell_order_id, maker_side, executed_at, source_shard, source_epoch)
-      select "tradeId", symbol, seq, "priceCents", quantity, "buyerUserId", "sellerUserId", "buyOrderId",
-             "sellOrderId", "makerSide", timestamptz 'epoch' + "executedAt" * interval '1 millisecond',
-             "sourceShard", "sourceEpoch"
-      from unnest(
-        ${c(0)}::text::text[], ${c(1)}::text::text[], ${c(2)}::text::int8[], ${c(3)}::text::int8[], ${c(4)}::text::int8[],
-        ${c(5)}::text::text[], ${c(6)}::text::text[], ${c(7)}::text::text[], ${c(8)}::text::text[], ${c(9)}::text::text[],
-        ${c(10)}::text::int8[], ${c(11)}::text::int4[], ${c(12)}::text::int8[])
-      as r ("tradeId", symbol, seq, "priceCents", quantity, "buyerUserId", "sellerUserId", "buyOrderId", "sellOrderId",
-            "makerSide", "executedAt", "sourceShard", "sourceEpoch")`
-  )
+  yield* sql.run("trades: append batch", (q) => insertBatch(q, batch.rows))
   // The trades just inserted are visible to this statement: open and close come from the table.
   yield* sql.run(
     "trades: fold candles",
@@ -219,24 +221,11 @@ export const appendTradeBatch = Effect.fn("Trades.append")(function* (batch: Tra
 /** Inserts the trades not yet stored and folds the ones it stored into their candles, in one statement. */
 const insertNewAndFold = Effect.fnUntraced(function* (trades: Columns) {
   const sql = yield* Sql
-  const c = (i: number) => literal(trades, i)
   const [row] = yield* sql.run(
     "trades: append batch and fold candles",
     (q) => q<Array<{ inserted: number }>>`
-      with input as (
-        select * from unnest(
-          ${c(0)}::text::text[], ${c(1)}::text::text[], ${c(2)}::text::int8[], ${c(3)}::text::int8[], ${c(4)}::text::int8[],
-          ${c(5)}::text::text[], ${c(6)}::text::text[], ${c(7)}::text::text[], ${c(8)}::text::text[], ${c(9)}::text::text[],
-          ${c(10)}::text::int8[], ${c(11)}::text::int4[], ${c(12)}::text::int8[])
-        as r ("tradeId", symbol, seq, "priceCents", quantity, "buyerUserId", "sellerUserId", "buyOrderId", "sellOrderId",
-              "makerSide", "executedAt", "sourceShard", "sourceEpoch")
-      ), ins as (
-        insert into trades (trade_id, symbol, seq, price_cents, quantity, buyer_user_id, seller_user_id,
-                            buy_order_id, sell_order_id, maker_side, executed_at, source_shard, source_epoch)
-        select "tradeId", symbol, seq, "priceCents", quantity, "buyerUserId", "sellerUserId", "buyOrderId",
-               "sellOrderId", "makerSide", timestamptz 'epoch' + "executedAt" * interval '1 millisecond',
-               "sourceShard", "sourceEpoch"
-        from input
+      with ins as (
+        ${insertBatch(q, trades)}
         on conflict (trade_id) do nothing
         returning symbol, date_bin('1 minute', executed_at, ${binOrigin}::timestamptz) as bucket, executed_at, seq, price_cents, quantity
       ), agg as (
