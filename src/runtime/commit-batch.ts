@@ -1,6 +1,6 @@
 // What one batch of applied messages must make durable, gathered in memory and committed by
-// one script (commit-9.lua): outbox entries per target, timers, jobs, dead letters,
-// snapshots, feed events and how many inbox entries the batch read.
+// one script (commit-9.lua): effects per target shard (delivered, or to the outbox), timers,
+// jobs, dead letters, snapshots, feed events and how many inbox entries the batch read.
 
 /** A dead letter as stored in a shard's dead-letter stream. */
 export interface DeadLetter {
