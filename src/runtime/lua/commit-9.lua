@@ -1,6 +1,7 @@
 --[[
   Group commit of one applied batch (DESIGN §2 "Group commit"), all in the shard's slot, but
-  for the askers' reply streams, which a single Redis server lets it write too.
+  for the askers' reply streams and the targets' inboxes, which a single Redis server lets it
+  write too.
   KEYS[1] epoch, KEYS[2] state, KEYS[3] inbox, KEYS[4] outbox, KEYS[5] timers, KEYS[6] jobs,
   KEYS[7] dead letters, KEYS[8] snapshots, KEYS[9] job data, KEYS[10..] feed streams written
   by this batch, then the reply streams it answers (none on Redis Cluster), then, when the
