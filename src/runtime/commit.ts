@@ -109,10 +109,9 @@ const sendCommit = async (
 
 /**
  * Commits a batch, answering what it wrote to the outbox; fails with ShardLost when the shard
- * must be given up. On a single Redis server (`repliesInCommit`, `deliveryInCommit` in
- * shard-loop.ts) the commit may also write the batch's replies to their askers' streams
- * (`withReplies`) and deliver its effects to their targets' inboxes (`delivery`) while the relay
- * has nothing left to deliver.
+ * must be given up. On a single Redis server (`commitWritesOf` in shard-loop.ts) the commit may
+ * also write the batch's replies to their askers' streams (`withReplies`) and deliver its effects
+ * to their targets' inboxes (`delivery`) while the relay has nothing left to deliver.
  */
 export const commitBatch = (
   redis: RedisConnections,

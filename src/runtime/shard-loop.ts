@@ -58,22 +58,28 @@ const addSnapshots = (owned: OwnedShard, batch: CommitBatch, last: string, compa
 const entriesToRead = (owned: OwnedShard) =>
   Math.max(1, Math.min(owned.settings.batchSize, Math.floor(owned.settings.maxBatchMessages / Math.max(1, owned.envelopesPerEntry))))
 
-/**
- * Whether the commit writes the batch's replies itself: on a single Redis server, unless strict
- * mode holds them until replicas have the commit. On Redis Cluster the askers' streams live in
- * other slots than the shard's.
- */
-const repliesInCommit = (owned: OwnedShard) => !owned.redis.cluster && owned.settings.commitReplicas === 0
+/** What a shard's commits write beyond its own slot; fixed for the life of the owned shard. */
+interface CommitWrites {
+  /** The batch's replies to their askers' streams. */
+  readonly replies: boolean
+  /** The batch's effects to their targets' inboxes, while the relay has caught up. */
+  readonly delivery: CommitDelivery | undefined
+}
 
 /**
- * Whether the commit may deliver the batch's effects to their targets' inboxes itself, where it
- * writes the replies: a relay round less per hop. (The `relayPerTarget` fault keeps them on the
- * relay's path, whose crash points tests aim at.)
+ * On a single Redis server the commit writes the batch's replies and delivers its effects itself
+ * (a relay round less per hop), unless strict mode holds both until replicas have the commit. On
+ * Redis Cluster the askers' streams and other shards' inboxes live in other slots than the
+ * shard's. (The `relayPerTarget` fault keeps effects on the relay's path, whose crash points
+ * tests aim at.)
  */
-const deliveryInCommit = (owned: OwnedShard): CommitDelivery | undefined =>
-  repliesInCommit(owned) && owned.settings.faults?.relayPerTarget !== true
+const commitWritesOf = (owned: OwnedShard): CommitWrites => {
+  const replies = !owned.redis.cluster && owned.settings.commitReplicas === 0
+  const delivery: CommitDelivery | undefined = replies && owned.settings.faults?.relayPerTarget !== true
     ? { relayCursor: owned.keys.relayCursor, inboxOf: (shard) => owned.allKeys.shard(shard).inbox, maxInboxLength: owned.settings.maxInboxLength }
     : undefined
+  return { replies, delivery }
+}
 
 /** Answers askers once their messages are committed; best effort: a lost reply is an ask timeout. */
 const sendReplies = (owned: OwnedShard, batch: CommitBatch) => {
@@ -87,7 +93,7 @@ export const crashIfInjected = (owned: OwnedShard, point: CrashPoint) =>
   owned.settings.faults?.crashAt?.(point, owned.shard) ? Effect.fail(new ShardLost({ shard: owned.shard, reason: "injected-crash" })) : Effect.void
 
 /** Applies and commits entries read after the committed offset. */
-const processBatch = (owned: OwnedShard, entries: ReadonlyArray<Entry>) =>
+const processBatch = (owned: OwnedShard, writes: CommitWrites, entries: ReadonlyArray<Entry>) =>
   Effect.gen(function* () {
     const { keys, lease, redis } = owned
     if (owned.remaining() <= 0) return yield* new ShardLost({ shard: owned.shard, reason: "lease-expired" })
@@ -97,8 +103,7 @@ const processBatch = (owned: OwnedShard, entries: ReadonlyArray<Entry>) =>
     const compact = owned.sinceTrim + batch.messages >= owned.settings.snapshotEvery * 4
     const snapshotted = addSnapshots(owned, batch, last, compact)
     yield* crashIfInjected(owned, "before-commit")
-    const withReplies = repliesInCommit(owned)
-    const commit = commitBatch(redis, keys, lease.epoch, owned.version, { previous: owned.applied, last }, batch, () => lease.deadline, withReplies, deliveryInCommit(owned))
+    const commit = commitBatch(redis, keys, lease.epoch, owned.version, { previous: owned.applied, last }, batch, () => lease.deadline, writes.replies, writes.delivery)
     const written = yield* commit
     if (owned.settings.faults?.resendCommit?.(owned.shard)) yield* commit
     if (written === null) owned.handoff.unknown()
@@ -107,7 +112,7 @@ const processBatch = (owned: OwnedShard, entries: ReadonlyArray<Entry>) =>
     if (owned.settings.commitReplicas > 0) yield* awaitReplicas(redis, keys, owned.settings.commitReplicas, () => lease.deadline)
     owned.applied = last
     owned.sinceTrim += batch.messages
-    if (!withReplies) sendReplies(owned, batch)
+    if (!writes.replies) sendReplies(owned, batch)
     owned.actors.snapshotsCommitted(snapshotted, last)
     if (written !== undefined) owned.wake.relay.signal()
     if (batch.timers.length > 0) owned.wake.timers.signal()
@@ -167,11 +172,12 @@ const readEntries = (connection: RedisLike, owned: OwnedShard, count: number, bl
 /** Runs the loop until the shard is lost (fails) or a graceful stop (returns). */
 export const runShardLoop = (owned: OwnedShard, connection: RedisLike) =>
   Effect.gen(function* () {
+    const writes = commitWritesOf(owned)
     while (!owned.stopping) {
       const ms = Math.min(1000, owned.remaining())
       if (ms <= 0) return yield* new ShardLost({ shard: owned.shard, reason: "lease-expired" })
       // Answers at once when entries are waiting, so one read serves both cases.
       const entries = yield* readEntries(connection, owned, entriesToRead(owned), ms)
-      if (entries.length > 0 && !owned.stopping) yield* processBatch(owned, entries)
+      if (entries.length > 0 && !owned.stopping) yield* processBatch(owned, writes, entries)
     }
   })

@@ -111,11 +111,13 @@ interface CandleFold {
   count: number
 }
 
-/** The batch's trades folded per symbol and minute (minutes aligned on `binOrigin`, the epoch). */
+const ORIGIN_MS = Date.parse(binOrigin)
+
+/** The batch's trades folded per symbol and minute (minutes aligned on `binOrigin`, as stored buckets are). */
 const foldCandles = (trades: ReadonlyArray<TradeInput>): Array<CandleFold> => {
   const folds = new Map<string, CandleFold>()
   for (const t of trades) {
-    const minute = Math.floor(t.executedAt / MINUTE_MS) * MINUTE_MS
+    const minute = ORIGIN_MS + Math.floor((t.executedAt - ORIGIN_MS) / MINUTE_MS) * MINUTE_MS
     const key = `${t.symbol}\u0000${minute}`
     const fold = folds.get(key)
     if (fold === undefined) {
