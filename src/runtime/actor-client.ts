@@ -110,26 +110,37 @@ const make = Effect.gen(function* () {
     )
   )
   const replyConnection = yield* redis.dedicated("replies")
-  yield* Effect.forkScoped(
-    Effect.gen(function* () {
-      let last = "$"
-      for (;;) {
-        const result = yield* redis
-          .call("XREAD replies", () => replyConnection.xread("BLOCK", 1000, "STREAMS", replyStream, last))
-          .pipe(Effect.orElseSucceed(() => null))
-        if (result === null) continue
-        for (const [, entries] of result) {
-          for (const [id, fields] of entries) {
-            last = id
-            for (let i = 0; i + 1 < fields.length; i += 2) {
-              if (fields[i] !== "r") continue
-              for (const record of JSON.parse(fields[i + 1]!) as Array<ReplyWire>) {
-                pending.get(record.i)?.(record)
-              }
-            }
-          }
+  /** Hands each reply record read from the reply stream to its waiting ask. */
+  const dispatchReplies = (result: Array<[string, Array<[string, Array<string>]>]>) => {
+    let last: string | undefined
+    for (const [, entries] of result) {
+      for (const [id, fields] of entries) {
+        last = id
+        for (let i = 0; i + 1 < fields.length; i += 2) {
+          if (fields[i] !== "r") continue
+          for (const record of JSON.parse(fields[i + 1]!) as Array<ReplyWire>) pending.get(record.i)?.(record)
         }
       }
+    }
+    return last
+  }
+  // A plain loop rather than a fiber step per read: it runs once per reply batch, on the path of
+  // every ask. It stops with the scope; the blocked read ends when its connection closes.
+  yield* Effect.forkScoped(
+    Effect.async<never>(() => {
+      let stopped = false
+      void (async () => {
+        let last = "$"
+        while (!stopped) {
+          // null: the block timed out; undefined: the read failed (waits a moment, never spins).
+          const result = await replyConnection.xread("BLOCK", 1000, "STREAMS", replyStream, last).catch(() => undefined)
+          if (result === undefined) await new Promise((resolve) => setTimeout(resolve, 50))
+          else if (result !== null) last = dispatchReplies(result) ?? last
+        }
+      })()
+      return Effect.sync(() => {
+        stopped = true
+      })
     })
   )
 

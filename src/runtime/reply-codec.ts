@@ -1,6 +1,9 @@
 // Encoding and decoding the outcome of a request (a TaggedRequest's Exit) for the reply
 // stream. Codecs are built once per request class: building a schema per reply is costly.
-import type { Either, Exit, ParseResult } from "effect"
+// A success, the usual outcome, is coded with the success schema alone, in the encoded form
+// of the whole Exit schema (`{"_tag":"Success","value":...}`): the Exit and Cause unions cost
+// several times more per reply, on the path of every ask.
+import { Either, Exit, type ParseResult } from "effect"
 import { Schema } from "effect"
 import type { Tagged } from "./actor-context.js"
 
@@ -14,15 +17,29 @@ const codecs = new WeakMap<object, ExitCodec>()
 /** True for a message that declares reply schemas (a Schema.TaggedRequest). */
 export const isRequest = (message: Tagged): message is Tagged & Schema.WithResult.Any => Schema.symbolWithResult in message
 
+const isEncodedSuccess = (encoded: unknown): encoded is { readonly _tag: "Success"; readonly value: unknown } =>
+  typeof encoded === "object" && encoded !== null && (encoded as { _tag?: unknown })._tag === "Success" && "value" in encoded
+
+const makeExitCodec = (message: Tagged & Schema.WithResult.Any): ExitCodec => {
+  const exit = Schema.exitSchema(message) as Schema.Schema<Exit.Exit<unknown, unknown>, unknown>
+  const success = Schema.successSchema(message) as Schema.Schema<unknown, unknown>
+  const encodeExit = Schema.encodeSync(exit)
+  const decodeExit = Schema.decodeUnknownEither(exit)
+  const encodeSuccess = Schema.encodeSync(success)
+  const decodeSuccess = Schema.decodeUnknownEither(success)
+  return {
+    encode: (outcome) => (Exit.isSuccess(outcome) ? { _tag: "Success", value: encodeSuccess(outcome.value) } : encodeExit(outcome)),
+    decode: (encoded) => (isEncodedSuccess(encoded) ? Either.map(decodeSuccess(encoded.value), Exit.succeed) : decodeExit(encoded))
+  }
+}
+
 /** The Exit codec of a request's class. */
 export const exitCodec = (message: Tagged & Schema.WithResult.Any): ExitCodec => {
   const key = message.constructor
   let codec = codecs.get(key)
   if (codec === undefined) {
-    const schema = Schema.exitSchema(message) as Schema.Schema<Exit.Exit<unknown, unknown>, unknown>
-    codec = { encode: Schema.encodeSync(schema), decode: Schema.decodeUnknownEither(schema) }
+    codec = makeExitCodec(message)
     codecs.set(key, codec)
   }
   return codec
 }
-
