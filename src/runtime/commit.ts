@@ -37,7 +37,23 @@ export interface CommitDelivery {
   readonly maxInboxLength: number
 }
 
-const buildArgs = (keys: ShardKeys, epoch: number, version: string, range: CommitRange, batch: CommitBatch, withReplies: boolean, delivery: CommitDelivery | undefined) => {
+/** A batch's commit as script keys and arguments, built once and re-sent as is. */
+export interface PreparedCommit {
+  readonly redisKeys: Array<string>
+  readonly args: Array<string | number>
+  readonly outboxFields: Array<string>
+}
+
+/** Builds the commit-9 call of a batch (see `commitBatch` for `withReplies` and `delivery`). */
+export const prepareCommit = (
+  keys: ShardKeys,
+  epoch: number,
+  version: string,
+  range: CommitRange,
+  batch: CommitBatch,
+  withReplies = false,
+  delivery?: CommitDelivery
+): PreparedCommit => {
   const feedKeys = [...batch.feeds.keys()]
   const replyKeys = withReplies ? [...batch.replies.keys()] : []
   const redisKeys = [keys.epoch, keys.state, keys.inbox, keys.outbox, keys.timers, keys.jobs, keys.deadLetters, keys.snapshots, keys.jobData, ...feedKeys, ...replyKeys]
@@ -85,10 +101,10 @@ export type CommittedOutbox = OutboxEntry | undefined | null
  * answers the ShardLost that ends the shard (FENCED, CONFLICT, a passed deadline), or what the
  * commit wrote to the outbox.
  */
-const sendCommit = async (
+export const sendCommit = async (
   redis: RedisLike,
   shard: number,
-  commit: ReturnType<typeof buildArgs>,
+  commit: PreparedCommit,
   deadline: () => number
 ): Promise<ShardLost | CommittedOutbox> => {
   for (let delay = 10; ; delay = Math.min(500, delay * 2)) {
@@ -124,7 +140,7 @@ export const commitBatch = (
   withReplies = false,
   delivery?: CommitDelivery
 ): Effect.Effect<CommittedOutbox, ShardLost> => {
-  const commit = buildArgs(keys, epoch, version, range, batch, withReplies, delivery)
+  const commit = prepareCommit(keys, epoch, version, range, batch, withReplies, delivery)
   return Effect.flatMap(
     Effect.promise(() => sendCommit(redis.client, keys.shard, commit, deadline)),
     (outcome) => (outcome instanceof ShardLost ? Effect.fail(outcome) : Effect.succeed(outcome))

@@ -3,13 +3,13 @@
 // only the fenced commit moves the consumer group.
 import { Effect } from "effect"
 import { CommitBatch } from "./commit-batch.js"
-import { commitBatch, type CommitDelivery, REPLY_CAP, replyRecords, ShardLost } from "./commit.js"
+import { type CommitDelivery, prepareCommit, REPLY_CAP, replyRecords, sendCommit, ShardLost } from "./commit.js"
 import { awaitReplicas } from "./replica-wait.js"
 import { chunksOf, decodeChunk, entryTime } from "./envelope.js"
 import type { OwnedShard } from "./owned-shard.js"
 import { RedisError } from "./errors.js"
 import type { CrashPoint } from "./runtime-config.js"
-import type { RedisLike } from "./scripts.js"
+import { runScript, type RedisLike } from "./scripts.js"
 import type { ActorInstance } from "./shard-actors.js"
 
 type Entry = [string, Array<string>]
@@ -88,41 +88,63 @@ const sendReplies = (owned: OwnedShard, batch: CommitBatch) => {
   }
 }
 
+/** True when a test asks this shard to fail as a crash would at `point`. */
+const crashInjected = (owned: OwnedShard, point: CrashPoint) => owned.settings.faults?.crashAt?.(point, owned.shard) === true
+
 /** Fails as a crash would at `point` when a test asks for it. */
 export const crashIfInjected = (owned: OwnedShard, point: CrashPoint) =>
-  owned.settings.faults?.crashAt?.(point, owned.shard) ? Effect.fail(new ShardLost({ shard: owned.shard, reason: "injected-crash" })) : Effect.void
+  crashInjected(owned, point) ? Effect.fail(new ShardLost({ shard: owned.shard, reason: "injected-crash" })) : Effect.void
 
-/** Applies and commits entries read after the committed offset. */
-const processBatch = (owned: OwnedShard, writes: CommitWrites, entries: ReadonlyArray<Entry>) =>
-  Effect.gen(function* () {
-    const { keys, lease, redis } = owned
-    if (owned.remaining() <= 0) return yield* new ShardLost({ shard: owned.shard, reason: "lease-expired" })
-    const batch = applyEntries(owned, entries)
-    owned.envelopesPerEntry = 0.8 * owned.envelopesPerEntry + (0.2 * batch.envelopes) / entries.length
-    const last = entries[entries.length - 1]![0]
-    const compact = owned.sinceTrim + batch.messages >= owned.settings.snapshotEvery * 4
-    const snapshotted = addSnapshots(owned, batch, last, compact)
-    yield* crashIfInjected(owned, "before-commit")
-    const commit = commitBatch(redis, keys, lease.epoch, owned.version, { previous: owned.applied, last }, batch, () => lease.deadline, writes.replies, writes.delivery)
-    const written = yield* commit
-    if (owned.settings.faults?.resendCommit?.(owned.shard)) yield* commit
-    if (written === null) owned.handoff.unknown()
-    else if (written !== undefined) owned.handoff.committed(written)
-    yield* crashIfInjected(owned, "after-commit")
-    if (owned.settings.commitReplicas > 0) yield* awaitReplicas(redis, keys, owned.settings.commitReplicas, () => lease.deadline)
-    owned.applied = last
-    owned.sinceTrim += batch.messages
-    if (!writes.replies) sendReplies(owned, batch)
-    owned.actors.snapshotsCommitted(snapshotted, last)
-    if (written !== undefined) owned.wake.relay.signal()
-    if (batch.timers.length > 0) owned.wake.timers.signal()
-    if (batch.jobs.length > 0) owned.wake.jobs.signal()
-    if (compact) {
-      // Every changed actor was snapshotted at `last`: the inbox up to it is no longer needed.
-      yield* redis.script("trim-inbox-3", [keys.epoch, keys.inbox, keys.state], [lease.epoch, last])
-      owned.sinceTrim = 0
+/** Why the loop ended: a graceful stop or an interruption (`undefined`), or why the shard is lost. */
+type LoopEnd = undefined | ShardLost | RedisError
+
+/**
+ * Applies and commits entries read after the committed offset. Plain promise code, as the
+ * commit and the appender are: it runs once per batch, on the path of every message. `live`
+ * turns false when the loop's fiber was interrupted: nothing is changed after that.
+ */
+const processBatch = async (owned: OwnedShard, writes: CommitWrites, entries: ReadonlyArray<Entry>, live: () => boolean): Promise<LoopEnd | "next"> => {
+  const { keys, lease, redis } = owned
+  if (owned.remaining() <= 0) return new ShardLost({ shard: owned.shard, reason: "lease-expired" })
+  const batch = applyEntries(owned, entries)
+  owned.envelopesPerEntry = 0.8 * owned.envelopesPerEntry + (0.2 * batch.envelopes) / entries.length
+  const last = entries[entries.length - 1]![0]
+  const compact = owned.sinceTrim + batch.messages >= owned.settings.snapshotEvery * 4
+  const snapshotted = addSnapshots(owned, batch, last, compact)
+  if (crashInjected(owned, "before-commit")) return new ShardLost({ shard: owned.shard, reason: "injected-crash" })
+  const commit = prepareCommit(keys, lease.epoch, owned.version, { previous: owned.applied, last }, batch, writes.replies, writes.delivery)
+  let written = await sendCommit(redis.client, owned.shard, commit, () => lease.deadline)
+  if (!(written instanceof ShardLost) && owned.settings.faults?.resendCommit?.(owned.shard)) {
+    written = await sendCommit(redis.client, owned.shard, commit, () => lease.deadline)
+  }
+  if (written instanceof ShardLost) return written
+  if (!live()) return undefined
+  if (written === null) owned.handoff.unknown()
+  else if (written !== undefined) owned.handoff.committed(written)
+  if (crashInjected(owned, "after-commit")) return new ShardLost({ shard: owned.shard, reason: "injected-crash" })
+  if (owned.settings.commitReplicas > 0) {
+    const held = await Effect.runPromise(Effect.either(awaitReplicas(redis, keys, owned.settings.commitReplicas, () => lease.deadline)))
+    if (held._tag === "Left") return held.left
+    if (!live()) return undefined
+  }
+  owned.applied = last
+  owned.sinceTrim += batch.messages
+  if (!writes.replies) sendReplies(owned, batch)
+  owned.actors.snapshotsCommitted(snapshotted, last)
+  if (written !== undefined) owned.wake.relay.signal()
+  if (batch.timers.length > 0) owned.wake.timers.signal()
+  if (batch.jobs.length > 0) owned.wake.jobs.signal()
+  if (compact) {
+    // Every changed actor was snapshotted at `last`: the inbox up to it is no longer needed.
+    try {
+      await runScript(redis.client, "trim-inbox-3", [keys.epoch, keys.inbox, keys.state], [lease.epoch, last])
+    } catch (cause) {
+      return new RedisError({ operation: "script trim-inbox-3", cause })
     }
-  })
+    owned.sinceTrim = 0
+  }
+  return "next"
+}
 
 /** Snapshots every changed actor at the committed offset (graceful hand-off). */
 export const finalSnapshot = (owned: OwnedShard) =>
@@ -149,35 +171,57 @@ type XreadReply = Array<[string, Array<Entry>]> | null
  * only a fenced commit moves (DESIGN §2 "Reading and committing").
  */
 const readEntries = (connection: RedisLike, owned: OwnedShard, count: number, blockMs: number) =>
-  Effect.async<ReadonlyArray<Entry>, RedisError>((resume) => {
+  new Promise<ReadonlyArray<Entry>>((resolve, reject) => {
     let done = false
-    const finish = (outcome: Effect.Effect<ReadonlyArray<Entry>, RedisError>) => {
+    let withdraw = () => {}
+    const finish = (entries: ReadonlyArray<Entry> | RedisError) => {
       if (done) return
       done = true
       withdraw()
-      resume(outcome)
+      entries instanceof RedisError ? reject(entries) : resolve(entries)
     }
-    const withdraw = owned.wake.loop.onSignal(() => finish(Effect.succeed([])))
+    withdraw = owned.wake.loop.onSignal(() => finish([]))
     ;(connection.xread("COUNT", count, "BLOCK", Math.max(1, blockMs), "STREAMS", owned.keys.inbox, owned.applied) as Promise<XreadReply>).then(
-      (reply) => finish(Effect.succeed(reply?.[0]?.[1] ?? [])),
-      (cause) => finish(Effect.fail(new RedisError({ operation: "XREAD inbox", cause })))
+      (reply) => finish(reply?.[0]?.[1] ?? []),
+      (cause) => finish(new RedisError({ operation: "XREAD inbox", cause }))
     )
-    // Interrupted (the shard stops): a blocked read ends with its connection, closed with the shard.
-    return Effect.sync(() => {
-      done = true
-      withdraw()
-    })
   })
 
-/** Runs the loop until the shard is lost (fails) or a graceful stop (returns). */
-export const runShardLoop = (owned: OwnedShard, connection: RedisLike) =>
-  Effect.gen(function* () {
-    const writes = commitWritesOf(owned)
-    while (!owned.stopping) {
-      const ms = Math.min(1000, owned.remaining())
-      if (ms <= 0) return yield* new ShardLost({ shard: owned.shard, reason: "lease-expired" })
+/** The loop itself, as plain promise code: no fiber step per batch. */
+const loop = async (owned: OwnedShard, connection: RedisLike, live: () => boolean): Promise<LoopEnd> => {
+  const writes = commitWritesOf(owned)
+  while (!owned.stopping && live()) {
+    const ms = Math.min(1000, owned.remaining())
+    if (ms <= 0) return new ShardLost({ shard: owned.shard, reason: "lease-expired" })
+    let entries: ReadonlyArray<Entry>
+    try {
       // Answers at once when entries are waiting, so one read serves both cases.
-      const entries = yield* readEntries(connection, owned, entriesToRead(owned), ms)
-      if (entries.length > 0 && !owned.stopping) yield* processBatch(owned, writes, entries)
+      entries = await readEntries(connection, owned, entriesToRead(owned), ms)
+    } catch (error) {
+      return error as RedisError
     }
+    if (entries.length === 0 || owned.stopping || !live()) continue
+    const end = await processBatch(owned, writes, entries, live)
+    if (end !== "next") return end
+  }
+  return undefined
+}
+
+/**
+ * Runs the loop until the shard is lost (fails) or a graceful stop (returns). Interrupted (the
+ * shard is dropped), the loop changes nothing more and ends at its next step; a blocked read
+ * ends with its connection, closed with the shard.
+ */
+export const runShardLoop = (owned: OwnedShard, connection: RedisLike): Effect.Effect<void, ShardLost | RedisError> =>
+  Effect.async<void, ShardLost | RedisError>((resume) => {
+    let running = true
+    const live = () => running
+    loop(owned, connection, live).then(
+      (end) => resume(end === undefined ? Effect.void : Effect.fail(end)),
+      (defect) => resume(Effect.die(defect))
+    )
+    return Effect.sync(() => {
+      running = false
+      owned.wake.loop.signal()
+    })
   })
