@@ -178,27 +178,27 @@ const make = Effect.gen(function* () {
         const timeoutMs = Duration.toMillis(options?.timeout ?? "5 seconds")
         // Plain callbacks rather than a Deferred and a racing timeout fiber: this runs once per
         // order on the edge. The timeout counts from the append, as the append may be re-sent.
-        const reply = Effect.async<ReplyWire, AskTimeout | SendFailed>((resume) => {
+        type Outcome = Effect.Effect<ReplyOf<R>, FailureOf<R> | ActorFailure | AskTimeout | SendFailed>
+        return Effect.async<ReplyOf<R>, FailureOf<R> | ActorFailure | AskTimeout | SendFailed>((resume) => {
           let timer: ReturnType<typeof setTimeout> | undefined
-          const settle = (outcome: Effect.Effect<ReplyWire, AskTimeout | SendFailed>) => {
+          const settle = (outcome: () => Outcome) => {
             clearTimeout(timer)
-            if (pending.delete(id)) resume(outcome)
+            if (pending.delete(id)) resume(outcome())
           }
-          pending.set(id, (record) => settle(Effect.succeed(record)))
+          pending.set(id, (record) => settle(() => decodeReply<R>(message, record)))
           appender(shard)
             .appendNow([json])
             .then(
               () => {
-                if (pending.has(id)) timer = setTimeout(() => settle(Effect.fail(new AskTimeout({ messageId: id }))), timeoutMs)
+                if (pending.has(id)) timer = setTimeout(() => settle(() => Effect.fail(new AskTimeout({ messageId: id }))), timeoutMs)
               },
-              (error: SendFailed) => settle(Effect.fail(error))
+              (error: SendFailed) => settle(() => Effect.fail(error))
             )
           return Effect.sync(() => {
             clearTimeout(timer)
             pending.delete(id)
           })
         })
-        return Effect.flatMap(reply, (record) => decodeReply<R>(message, record))
       }),
     resend: (original, idempotencyKey) =>
       Effect.gen(function* () {
