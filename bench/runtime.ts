@@ -12,7 +12,7 @@
 import { withBenchRedis } from "./_bench-redis.js"
 import { pool } from "./_task-pool.js"
 import { Queue, Worker } from "bullmq"
-import { Effect, Layer, Logger, Option, Schema } from "effect"
+import { Duration, Effect, Layer, Logger, Option, Schema } from "effect"
 import { Redis } from "ioredis"
 import { randomUUID } from "node:crypto"
 import { loadavg } from "node:os"
@@ -38,6 +38,7 @@ const BULL_CONCURRENCY = 100
 const RAW_READ_COUNT = 500
 const ASK_RATE = Number(process.env["BENCH_ASK_RATE"] ?? 1_000)
 const ASK_SECONDS = Number(process.env["BENCH_ASK_SECONDS"] ?? 5)
+const ASK_TIMEOUT = { timeout: Duration.seconds(5) }
 /** Untimed asks at the same rate first: the one-message batches of an ask take other code paths than the throughput passes, which V8 has yet to optimise. */
 const ASK_WARMUP_SECONDS = Number(process.env["BENCH_ASK_WARMUP_SECONDS"] ?? 1)
 const POLL_MS = 5
@@ -278,10 +279,13 @@ const askLatency = (client: Client, refs: ReadonlyArray<ActorRef<any>>, seconds:
       const wait = at - performance.now()
       // Never before its time: a send a timer tick late counts against us, one sent early would count for us.
       if (wait > 0) await sleep(wait)
-      void Effect.runPromise(Effect.either(client.ask(refs[i % refs.length] as ActorRef<Count>, count, { timeout: "5 seconds" }))).then((result) => {
-        if (result._tag === "Left") errors++
-        else latencies[done - errors] = performance.now() - at
-        if (++done === total) allDone()
+      // One fiber per ask and a callback, as an edge request handler runs it: no promise or Either on top.
+      Effect.runCallback(client.ask(refs[i % refs.length] as ActorRef<Count>, count, ASK_TIMEOUT), {
+        onExit: (exit) => {
+          if (exit._tag === "Failure") errors++
+          else latencies[done - errors] = performance.now() - at
+          if (++done === total) allDone()
+        }
       })
     }
     await finished

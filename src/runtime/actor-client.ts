@@ -46,6 +46,8 @@ export interface Client {
   readonly resend: (envelope: Envelope, idempotencyKey: string) => Effect.Effect<string, SendFailed>
 }
 
+/** How long an ask waits for its reply unless told otherwise. */
+const DEFAULT_ASK_TIMEOUT_MS = 5_000
 /** Re-send window for an append whose outcome is unknown. */
 const RESEND_FOR_MS = 10_000
 /** The reply stream outlives a crashed client by at most this. */
@@ -175,7 +177,7 @@ const make = Effect.gen(function* () {
         const built = buildEnvelope(to, message, replyStream)
         if (built instanceof SendFailed) return Effect.fail(built)
         const { id, json, shard } = built
-        const timeoutMs = Duration.toMillis(options?.timeout ?? "5 seconds")
+        const timeoutMs = options?.timeout === undefined ? DEFAULT_ASK_TIMEOUT_MS : Duration.toMillis(options.timeout)
         // Plain callbacks rather than a Deferred and a racing timeout fiber: this runs once per
         // order on the edge. The timeout counts from the append, as the append may be re-sent.
         type Outcome = Effect.Effect<ReplyOf<R>, FailureOf<R> | ActorFailure | AskTimeout | SendFailed>
