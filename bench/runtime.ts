@@ -16,6 +16,7 @@ import { Duration, Effect, Layer, Logger, Option, Schema } from "effect"
 import { Redis } from "ioredis"
 import { randomUUID } from "node:crypto"
 import { loadavg } from "node:os"
+import { setTimeout as sleep } from "node:timers/promises"
 import { ActorClient, type Client } from "../src/runtime/actor-client.js"
 import { makeActorKind, type ActorRef, type Tagged } from "../src/runtime/actor.js"
 import { makeAddress, shardOf, type Address } from "../src/runtime/address.js"
@@ -94,7 +95,6 @@ const SinkLive = Sink.toLayer<number>({
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** Compares stream IDs `ms-seq`. */
 const idAtLeast = (a: string, b: string): boolean => {

@@ -21,6 +21,7 @@ import { spawn } from "node:child_process"
 import { randomUUID } from "node:crypto"
 import { readFileSync } from "node:fs"
 import { loadavg } from "node:os"
+import { setTimeout as sleep } from "node:timers/promises"
 import { Redis } from "ioredis"
 import { Book, defaultTerms, type MarketTerms } from "../src/actors/book/protocol.js"
 import { Listing, LISTING_KEY, ListTrend } from "../src/actors/listing/protocol.js"
@@ -49,7 +50,6 @@ const terms: MarketTerms = { ...defaultTerms, tick: 1, lot: 1 }
 
 const quantile = (sorted: ReadonlyArray<number>, q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US")
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** The node under test in its own process (the edge and the node are separate processes in a cluster). */
 const nodeProcess = (env: Record<string, string>) =>

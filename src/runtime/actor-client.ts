@@ -3,6 +3,7 @@
 // "Replies"). Each client start is a new sender id with fresh sequence numbers.
 import { Context, Duration, Effect, Either, Exit, Layer } from "effect"
 import { randomUUID } from "node:crypto"
+import { setTimeout as sleep } from "node:timers/promises"
 import type { ActorRef, FailureOf, ReplyOf, Tagged } from "./actor.js"
 import { addressString, InvalidAddress, makeAddress, shardOf } from "./address.js"
 import { ensureShardCount } from "./cluster-meta.js"
@@ -136,7 +137,7 @@ const make = Effect.gen(function* () {
         while (!stopped) {
           // null: the block timed out; undefined: the read failed (waits a moment, never spins).
           const result = await replyConnection.xread("BLOCK", 1000, "STREAMS", replyStream, last).catch(() => undefined)
-          if (result === undefined) await new Promise((resolve) => setTimeout(resolve, 50))
+          if (result === undefined) await sleep(50)
           else if (result !== null) last = dispatchReplies(result) ?? last
         }
       })()
@@ -180,10 +181,10 @@ const make = Effect.gen(function* () {
         const timeoutMs = options?.timeout === undefined ? DEFAULT_ASK_TIMEOUT_MS : Duration.toMillis(options.timeout)
         // Plain callbacks rather than a Deferred and a racing timeout fiber: this runs once per
         // order on the edge. The timeout counts from the append, as the append may be re-sent.
-        type Outcome = Effect.Effect<ReplyOf<R>, FailureOf<R> | ActorFailure | AskTimeout | SendFailed>
-        return Effect.async<ReplyOf<R>, FailureOf<R> | ActorFailure | AskTimeout | SendFailed>((resume) => {
+        type Failure = FailureOf<R> | ActorFailure | AskTimeout | SendFailed
+        return Effect.async<ReplyOf<R>, Failure>((resume) => {
           let timer: ReturnType<typeof setTimeout> | undefined
-          const settle = (outcome: () => Outcome) => {
+          const settle = (outcome: () => Effect.Effect<ReplyOf<R>, Failure>) => {
             clearTimeout(timer)
             if (pending.delete(id)) resume(outcome())
           }

@@ -1,6 +1,7 @@
 // Runs the group commit of one batch (commit-9.lua). An unknown outcome is re-sent as the same
 // commit, never re-applied: the script answers ALREADY when the first attempt had landed.
 import { Data, Effect } from "effect"
+import { setTimeout as sleep } from "node:timers/promises"
 import type { CommitBatch } from "./commit-batch.js"
 import type { OutboxEntry } from "./outbox-handoff.js"
 import { GROUP, type ShardKeys } from "./keys.js"
@@ -87,7 +88,6 @@ export const prepareCommit = (
 /** The reply records a batch has for one asker's stream, as one stream entry's value. */
 export const replyRecords = (batch: CommitBatch, stream: string) => `[${batch.replies.get(stream)!.join(",")}]`
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /**
  * What a commit wrote to the outbox: its entry, nothing (`undefined`), or an entry whose ID is

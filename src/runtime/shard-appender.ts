@@ -4,6 +4,7 @@
 // the target drops if the first attempt had landed. Plain promise code inside: it runs once
 // per ask on the edge's hot path.
 import { Effect } from "effect"
+import { setTimeout as sleep } from "node:timers/promises"
 import { SendFailed } from "./errors.js"
 import type { ShardKeys } from "./keys.js"
 import type { RedisConnections } from "./redis.js"
@@ -16,7 +17,6 @@ interface Waiting {
   readonly reject: (error: SendFailed) => void
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 /** The appender of one sender to one target shard. */
 export class ShardAppender {
