@@ -99,11 +99,13 @@ const make = Effect.gen(function* () {
       return built instanceof SendFailed ? Effect.fail(built) : Effect.succeed(built)
     })
 
-  // The reply stream exists while this client lives; relays write with NOMKSTREAM.
-  yield* Effect.acquireRelease(
+  // The reply stream exists while this client lives; relays write with NOMKSTREAM. Replies are
+  // read from its opening entry on, so one written before the first read is not missed.
+  const opened = yield* Effect.acquireRelease(
     redis.call("create reply stream", async (r) => {
-      await r.xadd(replyStream, "MAXLEN", "~", 10_000, "*", "open", "1")
+      const id = await r.xadd(replyStream, "MAXLEN", "~", 10_000, "*", "open", "1")
       await r.pexpire(replyStream, REPLY_STREAM_TTL_MS)
+      return id!
     }),
     () => redis.call("delete reply stream", (r) => r.del(replyStream)).pipe(Effect.ignore)
   )
@@ -133,7 +135,7 @@ const make = Effect.gen(function* () {
     Effect.async<never>(() => {
       let stopped = false
       void (async () => {
-        let last = "$"
+        let last = opened
         while (!stopped) {
           // null: the block timed out; undefined: the read failed (waits a moment, never spins).
           const result = await replyConnection.xread("BLOCK", 1000, "STREAMS", replyStream, last).catch(() => undefined)
