@@ -40,6 +40,8 @@ export interface RuntimeSettings {
   readonly retryDelaysMs: ReadonlyArray<number>
   /** How long a claimed effectful job stays hidden before another attempt may claim it. */
   readonly jobVisibilityMs: number
+  /** How long a woken job worker waits for more jobs before it claims (group commit of effectful work); 0 = at once. */
+  readonly jobLingerMs: number
   /** Inbox length past which appends are refused (back-pressure); 0 = unbounded. */
   readonly maxInboxLength: number
   /** Replicas that must hold a commit before it is exposed (strict mode, `WAIT`); 0 = off. */
@@ -66,6 +68,7 @@ export class RuntimeConfig extends Context.Tag("viralfx/runtime/RuntimeConfig")<
     snapshotEvery: 1000,
     retryDelaysMs: [2000, 4000],
     jobVisibilityMs: 30_000,
+    jobLingerMs: 100,
     maxInboxLength: 1_000_000,
     commitReplicas: 0,
     dataDir: "data",
@@ -109,6 +112,10 @@ export class RuntimeConfig extends Context.Tag("viralfx/runtime/RuntimeConfig")<
     ),
     jobVisibilityMs: Config.integer("VIRALFX_JOB_VISIBILITY_MS").pipe(
       Config.withDefault(RuntimeConfig.defaults.jobVisibilityMs)
+    ),
+    jobLingerMs: Config.integer("VIRALFX_JOB_LINGER_MS").pipe(
+      Config.validate({ message: "must be between 0 and 10000", validation: (n) => n >= 0 && n <= 10_000 }),
+      Config.withDefault(RuntimeConfig.defaults.jobLingerMs)
     ),
     maxInboxLength: Config.integer("VIRALFX_MAX_INBOX").pipe(Config.withDefault(RuntimeConfig.defaults.maxInboxLength)),
     commitReplicas: Config.integer("VIRALFX_COMMIT_REPLICAS").pipe(

@@ -32,17 +32,17 @@ export class Wakeup {
     }
   }
 
-  /** Waits for a signal or `ms` milliseconds, whichever comes first. */
-  wait(ms: number): Effect.Effect<void> {
-    return Effect.async<void>((resume) => {
+  /** Waits for a signal or `ms` milliseconds, whichever comes first; answers true for a signal. */
+  wait(ms: number): Effect.Effect<boolean> {
+    return Effect.async<boolean>((resume) => {
       let withdraw = () => {}
       const timer = setTimeout(() => {
         withdraw()
-        resume(Effect.void)
+        resume(Effect.succeed(false))
       }, Math.max(0, ms))
       withdraw = this.onSignal(() => {
         clearTimeout(timer)
-        resume(Effect.void)
+        resume(Effect.succeed(true))
       })
       return Effect.sync(() => {
         clearTimeout(timer)

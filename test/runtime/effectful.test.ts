@@ -34,6 +34,16 @@ const makeMailService = () => {
 
 const RETRY_DELAYS = [150, 300]
 
+/** A mailer that records the rounds its messages ran in: a batch of several, or one alone. */
+const makeRoundRecorder = () => {
+  const rounds: Array<Array<string>> = []
+  const layer = Mailer.toEffectLayer(
+    { Deliver: (message) => Effect.sync(() => void rounds.push([message.text])) },
+    { batch: (jobs) => Effect.sync(() => void rounds.push(jobs.map((j) => j.message.text))) }
+  )
+  return { rounds, layer }
+}
+
 describe("effectful actors", () => {
   it.scopedLive("a succeeding message is delivered once", () => {
     const { service, layer } = makeMailService()
@@ -89,5 +99,23 @@ describe("effectful actors", () => {
       yield* eventually(redis.call("ZCARD jobs", (r) => r.zcard(keys.jobs)), (n) => n === 0, "the job ended")
       assert.deepStrictEqual([...service.delivered], [["legacy-1", 1]])
     }).pipe(Effect.provide(testCluster(testSettings(sharedRedisUrl, { retryDelaysMs: RETRY_DELAYS }), sharedRedisUrl, layer)))
+  })
+
+  it.scopedLive("jobs committed while a woken worker lingers run in one round", () => {
+    const { rounds, layer } = makeRoundRecorder()
+    return Effect.gen(function* () {
+      const client = yield* ActorClient
+      const node = yield* ShardNode
+      const redis = yield* RedisClient
+      const keys = node.keys.shard(shardOf(makeAddress("mailer", "u5") as Address, node.keys.shardCount))
+      // Three commits, one after the other: the first wakes the worker, which waits out its linger.
+      for (const [i, text] of ["a", "b", "c"].entries()) {
+        yield* client.send(Mailer.ref("u5"), new Deliver({ text }))
+        // Committed: waiting in the jobs set, or (were there no linger) run already.
+        yield* eventually(redis.call("ZCARD jobs", (r) => r.zcard(keys.jobs)), (n) => n + rounds.flat().length >= i + 1, `job ${text} committed`)
+      }
+      yield* until(() => rounds.flat().length === 3, "the three deliveries")
+      assert.deepStrictEqual(rounds.map((r) => [...r].sort()), [["a", "b", "c"]])
+    }).pipe(Effect.provide(testCluster(testSettings(sharedRedisUrl, { jobLingerMs: 2000 }), sharedRedisUrl, layer)))
   })
 })
