@@ -1,7 +1,6 @@
 // The Hono application: middleware (body size, CORS, metrics), every resource's routes, and
 // problem+json for whatever no route answers.
 import { Hono } from "hono"
-import { bodyLimit } from "hono/body-limit"
 import { cors } from "hono/cors"
 import type { RouteDoc } from "./api-docs.js"
 import type { EdgeRuntime } from "./edge-runtime.js"
@@ -9,6 +8,7 @@ import { makeMarketCache } from "./market-cache.js"
 import { type EdgeMetrics, makeMetrics } from "./metrics.js"
 import { HttpProblem, respondProblem } from "./problem.js"
 import { rateLimit } from "./rate-limit.js"
+import { readBodies } from "./request-body.js"
 import { adminMarketDocs, adminMarketRoutes } from "./routes/admin-markets.js"
 import { analyticsDocs, analyticsRoutes } from "./routes/analytics.js"
 import { apiKeyDocs, apiKeyRoutes } from "./routes/api-keys.js"
@@ -50,12 +50,7 @@ export const makeApp = (runtime: EdgeRuntime, options: AppOptions = {}) => {
   ]
   const app = new Hono()
   app.use(metrics.middleware)
-  app.use(
-    bodyLimit({
-      maxSize: options.maxBodyBytes ?? 64 * 1024,
-      onError: (c) => respondProblem(c, new HttpProblem({ status: 413, title: "Request too large", detail: `bodies are limited to ${options.maxBodyBytes ?? 64 * 1024} bytes` }))
-    })
-  )
+  app.use(readBodies(options.maxBodyBytes ?? 64 * 1024))
   if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) app.use(cors({ origin: [...options.corsOrigins] }))
   if ((options.rateLimitPerUser ?? 0) > 0 || (options.rateLimitPerIp ?? 0) > 0) {
     app.use(

@@ -4,11 +4,12 @@
 import { Effect, Schema } from "effect"
 import type { Context } from "hono"
 import { HttpProblem } from "./problem.js"
+import { requestBody } from "./request-body.js"
 
 /** The parsed JSON body, or a 400. */
 export const jsonBody = (c: Context) =>
-  Effect.tryPromise({
-    try: () => c.req.json() as Promise<unknown>,
+  Effect.try({
+    try: (): unknown => JSON.parse(requestBody(c)),
     catch: () => new HttpProblem({ status: 400, title: "Invalid JSON", detail: "the request body is not valid JSON" })
   })
 

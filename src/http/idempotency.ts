@@ -9,6 +9,7 @@ import { ActorClient } from "../runtime/actor-client.js"
 import { RedisClient } from "../runtime/redis.js"
 import { edgeKeys } from "./edge-keys.js"
 import { HttpProblem, problemBody, toProblem } from "./problem.js"
+import { requestBody } from "./request-body.js"
 
 /** How long a response is kept for repeats. */
 const KEEP_MS = 24 * 3600 * 1000
@@ -31,8 +32,8 @@ export interface IdempotencyOptions {
 }
 
 /** The request's identity: method, path and body, JSON canonicalised so key order and spacing do not matter. */
-const fingerprintOf = async (c: Context): Promise<string> => {
-  const text = await c.req.text()
+const fingerprintOf = (c: Context): string => {
+  const text = requestBody(c)
   let canonical = text
   try {
     canonical = JSON.stringify(JSON.parse(text), (_key, value: unknown) =>
@@ -68,10 +69,7 @@ export const idempotent = <E, R>(c: Context, principal: string, handler: Effect.
     }
     const redis = yield* RedisClient
     const key = edgeKeys((yield* ActorClient).keys.prefix).idempotency(principal, header)
-    const fingerprint = yield* Effect.tryPromise({
-      try: () => fingerprintOf(c),
-      catch: () => new HttpProblem({ status: 400, title: "Invalid request", detail: "the request body could not be read" })
-    })
+    const fingerprint = fingerprintOf(c)
     const running = JSON.stringify({ state: "running", fingerprint })
     const claimed = yield* redis.call("idempotency: claim", (r) => r.set(key, running, "PX", IN_FLIGHT_MS, "NX"))
     if (claimed === null) {

@@ -10,6 +10,7 @@ import { jsonBody } from "../decode.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
 import { idempotent } from "../idempotency.js"
 import { HttpProblem } from "../problem.js"
+import { requestBody } from "../request-body.js"
 import { runHandler } from "../run.js"
 
 /** `POST /auth/api-keys`: an optional label to tell keys apart. */
@@ -40,13 +41,7 @@ const user = (c: Context) => Effect.flatMap(authenticateRequest(c), (p) => requi
 
 /** The body, where an empty one means `{}` (a client may POST nothing). */
 const optionalBody = (c: Context) =>
-  Effect.gen(function* () {
-    const text = yield* Effect.tryPromise({
-      try: () => c.req.text(),
-      catch: () => new HttpProblem({ status: 400, title: "Invalid request", detail: "the request body could not be read" })
-    })
-    return text.trim() === "" ? {} : yield* Schema.decodeUnknown(ApiKeyRequest, { errors: "all", onExcessProperty: "error" })(yield* jsonBody(c))
-  })
+  requestBody(c).trim() === "" ? Effect.succeed<typeof ApiKeyRequest.Type>({}) : Effect.flatMap(jsonBody(c), Schema.decodeUnknown(ApiKeyRequest, { errors: "all", onExcessProperty: "error" }))
 
 /** `/auth/api-keys`. */
 export const apiKeyRoutes = (runtime: EdgeRuntime) =>
