@@ -21,6 +21,7 @@ const readIncoming = (incoming: IncomingMessage, maxBytes: number) =>
       incoming.off("data", onData)
       incoming.off("end", onEnd)
       incoming.off("error", onError)
+      incoming.off("close", onClose)
     }
     const onData = (chunk: Buffer) => {
       size += chunk.length
@@ -37,9 +38,12 @@ const readIncoming = (incoming: IncomingMessage, maxBytes: number) =>
       stop()
       reject(error)
     }
+    // A client gone before the end of its body: nothing will answer it, but the request must not wait forever.
+    const onClose = () => onError(new Error("the request closed before its body ended"))
     incoming.on("data", onData)
     incoming.on("end", onEnd)
     incoming.on("error", onError)
+    incoming.on("close", onClose)
   })
 
 /** The web Request's body as text, or undefined past `maxBytes`. */

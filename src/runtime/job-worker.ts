@@ -133,8 +133,8 @@ export const runJobWorker = (owned: OwnedShard) =>
       if (claimed.length === CLAIM_LIMIT) continue
       const signalled = yield* owned.wake.jobs.wait(nextMs === -1 ? 1000 : Math.min(1000, nextMs))
       // Woken by a commit: let the commits of the next moments add their jobs too, so one round
-      // (a claim, one batch per kind, a finish) serves many. Each round costs about as much as
-      // its jobs do; without this a busy shard runs a round per commit.
+      // (a claim, one batch per kind, a finish) serves many. A round's fixed cost is about what
+      // its jobs cost; without the wait a busy shard ran a round per commit.
       if (signalled && settings.jobLingerMs > 0) yield* Effect.sleep(settings.jobLingerMs)
     }
   })

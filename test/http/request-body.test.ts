@@ -3,6 +3,8 @@
 // anywhere (even inside a UTF-8 character) is read whole.
 import { assert, describe, it } from "@effect/vitest"
 import { Effect } from "effect"
+import { connect } from "node:net"
+import { eventually } from "../support/eventually.js"
 import { liveExchange } from "./live-edge.js"
 
 const LIMIT = 64 * 1024
@@ -59,6 +61,23 @@ describe("request bodies on the live edge", () => {
       const answer = yield* postChunked(exchange.base, "/auth/register", [new TextEncoder().encode("{not json")])
       assert.strictEqual(answer.status, 400)
       assert.strictEqual(answer.body["title"], "Invalid JSON")
+    })
+  )
+
+  it.scopedLive("a client gone in the middle of its body leaves no request waiting: it is answered 400 and counted", () =>
+    Effect.gen(function* () {
+      const exchange = yield* liveExchange()
+      yield* Effect.async<void>((resume) => {
+        const socket = connect(exchange.server.port, "127.0.0.1", () => {
+          socket.write("POST /auth/register HTTP/1.1\r\nHost: edge\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\":")
+          setTimeout(() => {
+            socket.destroy()
+            resume(Effect.void)
+          }, 100)
+        })
+      })
+      const metrics = Effect.promise(async () => (await fetch(`${exchange.base}/metrics`)).text())
+      yield* eventually(metrics, (text) => /viralfx_http_requests_total\{method="POST",[^}]*status="400"\} 1/.test(text), "the abandoned request answered")
     })
   )
 })
