@@ -1,5 +1,7 @@
 import { assert, describe, it } from "@effect/vitest"
 import { Effect, Option } from "effect"
+import { Redis } from "ioredis"
+import { edgeKeys } from "../../src/http/edge-keys.js"
 import { RuntimeConfig } from "../../src/runtime/runtime-config.js"
 import { freshPrefix, sharedRedisUrl } from "../support/redis-server.js"
 import { call, testEdge, testEdgeServices } from "./test-edge.js"
@@ -13,6 +15,19 @@ const twoEdges = (options: Parameters<typeof testEdge>[0]) =>
     const second = yield* testEdge(options, testEdgeServices(settings))
     return [first.app, second.app] as const
   })
+
+/** One edge on a prefix of its own, with a way to read its rate-limit counters. */
+const edgeWithCounters = (options: Parameters<typeof testEdge>[0]) =>
+  Effect.gen(function* () {
+    const prefix = freshPrefix()
+    const { app } = yield* testEdge(options, testEdgeServices(RuntimeConfig.layer({ redisUrl: Option.some(sharedRedisUrl), prefix, shardCount: 8 })))
+    const redis = yield* Effect.acquireRelease(Effect.sync(() => new Redis(sharedRedisUrl)), (r) => Effect.sync(() => r.disconnect()))
+    const counted = (scope: "user" | "ip", id: string) => Effect.promise(async () => Number((await redis.get(edgeKeys(prefix).rateLimit(scope, id))) ?? 0))
+    return { app, counted }
+  })
+
+const ADDRESS = "198.51.100.20"
+const fromAddress = (init: RequestInit = {}): RequestInit => ({ ...init, headers: { ...(init.headers as Record<string, string>), "X-Forwarded-For": ADDRESS } })
 
 describe("rate limits", () => {
   it.scopedLive("a user past their limit gets 429 problem+json with Retry-After, counted across edges; other users go on", () =>
@@ -53,6 +68,29 @@ describe("rate limits", () => {
       const statuses = new Set<number>()
       for (let i = 0; i < 50; i++) statuses.add((yield* call(app, "/openapi.json")).status)
       assert.deepStrictEqual([...statuses], [200])
+    })
+  )
+
+  it.scopedLive("a user's requests count once each in the user's window and in the address's", () =>
+    Effect.gen(function* () {
+      const { app, counted } = yield* edgeWithCounters({ rateLimitPerUser: 100, rateLimitPerIp: 100, trustProxy: true })
+      const alice = yield* registerUser(app, "alice@example.com")
+      const before = yield* counted("ip", ADDRESS)
+      // The first request verifies the token; the next ones find it verified already.
+      for (let i = 0; i < 3; i++) assert.strictEqual((yield* call(app, "/auth/api-keys", fromAddress(as(alice.token)))).status, 200)
+      assert.strictEqual(yield* counted("user", alice.userId), 3)
+      assert.strictEqual((yield* counted("ip", ADDRESS)) - before, 3)
+    })
+  )
+
+  it.scopedLive("a user's request refused for its address is not counted in the user's window", () =>
+    Effect.gen(function* () {
+      const { app, counted } = yield* edgeWithCounters({ rateLimitPerUser: 100, rateLimitPerIp: 3, trustProxy: true })
+      const alice = yield* registerUser(app, "alice@example.com")
+      const statuses = []
+      for (let i = 0; i < 4; i++) statuses.push((yield* call(app, "/auth/api-keys", fromAddress(as(alice.token)))).status)
+      assert.deepStrictEqual(statuses, [200, 200, 200, 429])
+      assert.strictEqual(yield* counted("user", alice.userId), 3)
     })
   )
 })
