@@ -95,7 +95,6 @@ const SinkLive = Sink.toLayer<number>({
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-
 /** Compares stream IDs `ms-seq`. */
 const idAtLeast = (a: string, b: string): boolean => {
   const [am, as] = a.split("-").map(Number) as [number, number]
@@ -398,7 +397,6 @@ const runRaw = async (url: string, n: number): Promise<number> => {
 }
 
 // ---------------------------------------------------------------------------------------------
-
 
 /** `npm run bench -- runtime`. */
 export async function run(): Promise<void> {

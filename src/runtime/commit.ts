@@ -88,7 +88,6 @@ export const prepareCommit = (
 /** The reply records a batch has for one asker's stream, as one stream entry's value. */
 export const replyRecords = (batch: CommitBatch, stream: string) => `[${batch.replies.get(stream)!.join(",")}]`
 
-
 /**
  * What a commit wrote to the outbox: its entry, nothing (`undefined`), or an entry whose ID is
  * unknown (`null`: a re-sent commit that had landed, answered ALREADY).

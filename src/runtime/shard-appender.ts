@@ -17,7 +17,6 @@ interface Waiting {
   readonly reject: (error: SendFailed) => void
 }
 
-
 /** The appender of one sender to one target shard. */
 export class ShardAppender {
   private queue: Array<Waiting> = []
