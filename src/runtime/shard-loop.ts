@@ -101,9 +101,10 @@ type LoopEnd = undefined | ShardLost | RedisError
 /**
  * Applies and commits entries read after the committed offset. Plain promise code, as the
  * commit and the appender are: it runs once per batch, on the path of every message. `live`
- * turns false when the loop's fiber was interrupted: nothing is changed after that.
+ * turns false when the loop's fiber was interrupted: nothing is changed after that. Answers the
+ * entries read ahead for the next batch (none: read again), or why the loop ends.
  */
-const processBatch = async (owned: OwnedShard, writes: CommitWrites, entries: ReadonlyArray<Entry>, live: () => boolean): Promise<LoopEnd | "next"> => {
+const processBatch = async (owned: OwnedShard, writes: CommitWrites, entries: ReadonlyArray<Entry>, live: () => boolean): Promise<LoopEnd | ReadonlyArray<Entry>> => {
   const { keys, lease, redis } = owned
   if (owned.remaining() <= 0) return new ShardLost({ shard: owned.shard, reason: "lease-expired" })
   const batch = applyEntries(owned, entries)
@@ -113,7 +114,10 @@ const processBatch = async (owned: OwnedShard, writes: CommitWrites, entries: Re
   const snapshotted = addSnapshots(owned, batch, last, compact)
   if (crashInjected(owned, "before-commit")) return new ShardLost({ shard: owned.shard, reason: "injected-crash" })
   const commit = prepareCommit(keys, lease.epoch, owned.version, { previous: owned.applied, last }, batch, writes.replies, writes.delivery)
-  let written = await sendCommit(redis.client, owned.shard, commit, () => lease.deadline)
+  const committing = sendCommit(redis.client, owned.shard, commit, () => lease.deadline)
+  // Sent right behind the commit, on the same connection: one round trip serves both.
+  const next = readAhead(owned, last)
+  let written = await committing
   if (!(written instanceof ShardLost) && owned.settings.faults?.resendCommit?.(owned.shard)) {
     written = await sendCommit(redis.client, owned.shard, commit, () => lease.deadline)
   }
@@ -143,7 +147,7 @@ const processBatch = async (owned: OwnedShard, writes: CommitWrites, entries: Re
     }
     owned.sinceTrim = 0
   }
-  return "next"
+  return next
 }
 
 /** Snapshots every changed actor at the committed offset (graceful hand-off). */
@@ -162,6 +166,18 @@ export const finalSnapshot = (owned: OwnedShard) =>
   })
 
 type XreadReply = Array<[string, Array<Entry>]> | null
+
+/**
+ * Reads the entries after `last` without blocking, on the shared connection right behind the
+ * commit that moves the offset to `last`. They are the next batch only if that commit holds,
+ * and the loop uses them only then: entry IDs only grow, so a read from `last` is the same
+ * whether it ran before or after the commit's own deliveries landed (those are read next time).
+ */
+const readAhead = (owned: OwnedShard, last: string): Promise<ReadonlyArray<Entry>> =>
+  (owned.redis.client.xread("COUNT", entriesToRead(owned), "STREAMS", owned.keys.inbox, last) as Promise<XreadReply>).then(
+    (reply) => reply?.[0]?.[1] ?? [],
+    () => [] // the blocking read on the shard's own connection tries again
+  )
 
 /**
  * Reads up to `count` entries after the committed offset on the shard's own connection,
@@ -190,19 +206,23 @@ const readEntries = (connection: RedisLike, owned: OwnedShard, count: number, bl
 /** The loop itself, as plain promise code: no fiber step per batch. */
 const loop = async (owned: OwnedShard, connection: RedisLike, live: () => boolean): Promise<LoopEnd> => {
   const writes = commitWritesOf(owned)
+  let ahead: ReadonlyArray<Entry> = []
   while (!owned.stopping && live()) {
     const ms = Math.min(1000, owned.remaining())
     if (ms <= 0) return new ShardLost({ shard: owned.shard, reason: "lease-expired" })
-    let entries: ReadonlyArray<Entry>
-    try {
-      // Answers at once when entries are waiting, so one read serves both cases.
-      entries = await readEntries(connection, owned, entriesToRead(owned), ms)
-    } catch (error) {
-      return error as RedisError
+    let entries = ahead
+    if (entries.length === 0) {
+      try {
+        // Answers at once when entries are waiting, so one read serves both cases.
+        entries = await readEntries(connection, owned, entriesToRead(owned), ms)
+      } catch (error) {
+        return error as RedisError
+      }
     }
     if (entries.length === 0 || owned.stopping || !live()) continue
     const end = await processBatch(owned, writes, entries, live)
-    if (end !== "next") return end
+    if (!Array.isArray(end)) return end as LoopEnd
+    ahead = end
   }
   return undefined
 }
