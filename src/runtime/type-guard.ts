@@ -41,12 +41,18 @@ const compileStruct = (ast: AST.TypeLiteral): Guard => {
 }
 
 const compileTuple = (ast: AST.TupleType): Guard => {
-  // Only homogeneous arrays (`Schema.Array(x)`); tuples with fixed elements fall back.
-  if (ast.elements.length > 0 || ast.rest.length !== 1) return fallback(ast)
-  const element = compile(ast.rest[0]!.type)
+  // Required elements then at most one rest type: `Schema.Array(x)`, `Schema.Tuple(a, b)` and
+  // `Schema.Tuple([a], b)`. Optional elements and elements after the rest fall back.
+  if (ast.rest.length > 1 || ast.elements.some((element) => element.isOptional)) return fallback(ast)
+  const elements = ast.elements.map((element) => compile(element.type))
+  const rest = ast.rest.length === 1 ? compile(ast.rest[0]!.type) : undefined
+  const count = elements.length
   return (input) => {
-    if (!Array.isArray(input)) return false
-    for (let i = 0; i < input.length; i++) if (!element(input[i])) return false
+    if (!Array.isArray(input) || input.length < count) return false
+    // Without a rest type, elements beyond the declared ones are refused, as Schema.is does.
+    if (rest === undefined && input.length > count) return false
+    for (let i = 0; i < count; i++) if (!elements[i]!(input[i])) return false
+    if (rest !== undefined) for (let i = count; i < input.length; i++) if (!rest(input[i])) return false
     return true
   }
 }

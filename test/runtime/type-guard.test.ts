@@ -61,6 +61,25 @@ describe("type guard", () => {
     agreesWithSchemaIs(Envelope)
   })
 
+  it("answers as Schema.is for tuples: fixed elements, a rest type, wrong lengths", () => {
+    const tuples: ReadonlyArray<Schema.Schema.Any> = [
+      Schema.Tuple(Schema.String, Schema.Number),
+      Schema.Tuple([Schema.String], Schema.Int),
+      Schema.Array(Schema.Tuple(Schema.String, Schema.String, Schema.Int))
+    ]
+    const arrays = fc.array(fc.oneof(fc.string(), fc.integer(), fc.double(), fc.tuple(fc.string(), fc.string(), fc.integer())), { maxLength: 4 })
+    for (const tuple of tuples) {
+      const expected = Schema.is(tuple as Schema.Schema<unknown>)
+      const actual = typeGuard(tuple)
+      fc.assert(
+        fc.property(fc.oneof(Arbitrary.make(tuple as Schema.Schema<unknown>), arrays, fc.anything()), (input) => {
+          expect(actual(input)).toBe(expected(input))
+        }),
+        { numRuns: 1_000, seed: 42 }
+      )
+    }
+  })
+
   it("refuses a value that breaks a refinement", () => {
     const guard = typeGuard(Schema.Struct({ n: Schema.Int.pipe(Schema.positive()) }))
     expect([guard({ n: 3 }), guard({ n: 0 }), guard({ n: 1.5 }), guard({ n: "3" })]).toStrictEqual([true, false, false, false])
