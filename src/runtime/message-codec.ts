@@ -92,3 +92,38 @@ export const messageEncoder = (protocol: Schema.Schema<Tagged, unknown>): ((mess
   if (encode === undefined) encoders.set(protocol, (encode = makeMessageEncoder(protocol)))
   return encode
 }
+
+/** A Schema.TaggedClass, as `trustedMessage` makes its instances. */
+export interface MessageClass<A extends Tagged, Props> {
+  new (props: Props, options?: Schema.MakeOptions): A
+  readonly fields: Schema.Struct.Fields
+}
+
+/** The constructor defaults of a class's fields (its `_tag` among them): [name, make]. */
+const constructorDefaults = new WeakMap<object, ReadonlyArray<readonly [string, () => unknown]>>()
+
+const defaultsOf = (fields: Schema.Struct.Fields): ReadonlyArray<readonly [string, () => unknown]> => {
+  const defaults: Array<readonly [string, () => unknown]> = []
+  for (const [name, field] of Object.entries(fields)) {
+    if (Schema.isSchema(field)) continue
+    const ast = (field as Schema.PropertySignature.All).ast
+    const make = ast._tag === "PropertySignatureDeclaration" ? ast.defaultValue : ast.to.defaultValue
+    if (make !== undefined) defaults.push([name, make])
+  }
+  return defaults
+}
+
+/**
+ * A message built by a handler, without the class constructor: `new X(props, { disableValidation:
+ * true })` still copies the props twice and walks every field for defaults, a few per cent of a
+ * node's time at the messages a trade causes. The instance is the same (prototype, own fields,
+ * defaults). Nothing is checked here: the runtime checks every message against its protocol
+ * when it encodes it for sending, so a bad one is the sending handler's defect.
+ */
+export const trustedMessage = <A extends Tagged, Props>(Class: MessageClass<A, Props>, props: Props): A => {
+  let defaults = constructorDefaults.get(Class)
+  if (defaults === undefined) constructorDefaults.set(Class, (defaults = defaultsOf(Class.fields)))
+  const message: Record<string, unknown> = Object.assign(Object.create(Class.prototype) as Record<string, unknown>, props)
+  for (const [name, make] of defaults) if (message[name] === undefined) message[name] = make()
+  return message as unknown as A
+}

@@ -10,7 +10,7 @@ import { Pricing } from "../../src/actors/pricing/protocol.js"
 import { Sink } from "../../src/actors/sink/protocol.js"
 import { Wallet } from "../../src/actors/wallet/protocol.js"
 import type { Tagged } from "../../src/runtime/actor.js"
-import { makeMessageDecoder, makeMessageEncoder } from "../../src/runtime/message-codec.js"
+import { makeMessageDecoder, makeMessageEncoder, type MessageClass, trustedMessage } from "../../src/runtime/message-codec.js"
 
 const kinds = [Book, Wallet, Pricing, Listing, MarketMaker, Sink]
 
@@ -60,5 +60,28 @@ describe("message codec", () => {
     const wire = Schema.encodeSync(protocol)(fc.sample(Arbitrary.make(protocol), { numRuns: 1, seed: 7 })[0]!) as Record<string, unknown>
     const decoded = Either.getOrThrow(makeMessageDecoder(protocol)({ ...wire, injected: true }))
     expect(Object.keys(decoded)).not.toContain("injected")
+  })
+
+  for (const kind of kinds) {
+    it(`builds every ${kind.name} message as its class constructor does, with trustedMessage`, () => {
+      const protocol = kind.protocol as unknown as Schema.Schema<Tagged, unknown>
+      fc.assert(
+        fc.property(Arbitrary.make(protocol), (message) => {
+          const Class = message.constructor as MessageClass<Tagged, object>
+          const { _tag, ...props } = message as Tagged & Record<string, unknown>
+          const expected = new Class(props)
+          const actual = trustedMessage(Class, props)
+          expect(Object.getPrototypeOf(actual)).toBe(Class.prototype)
+          expect(ownFields(actual)).toStrictEqual(ownFields(expected))
+        }),
+        { numRuns: 100, seed: 42 }
+      )
+    })
+  }
+
+  it("fills a field's constructor default when trustedMessage is not given it", () => {
+    class Ping extends Schema.TaggedClass<Ping>()("Ping", { n: Schema.Number, note: Schema.String.pipe(Schema.propertySignature, Schema.withConstructorDefault(() => "none")) }) {}
+    expect(ownFields(trustedMessage(Ping, { n: 1 }))).toStrictEqual(ownFields(new Ping({ n: 1 })))
+    expect(trustedMessage(Ping, { n: 1, note: "given" }).note).toBe("given")
   })
 })

@@ -4,9 +4,10 @@
 // the message's trades for the sink. The core mutates in place, so every check happens before
 // it is called (DESIGN §2 "Errors are outcomes").
 import { BookEvents, OrderBook, type OrderEntry, tradeId } from "../../domain/book/index.js"
+import { trustedMessage } from "../../runtime/message-codec.js"
 import type { ActorContext, Handlers } from "../../runtime/actor.js"
 import { Issue, OrderUpdated, Release, Settle, Wallet, houseKey } from "../wallet/protocol.js"
-import { type BookDelta, type BookMessage, Expire, type MarketTerms, type TradePrinted, trusted } from "./protocol.js"
+import { type BookDelta, type BookMessage, Expire, type MarketTerms, type TradePrinted } from "./protocol.js"
 import { InvalidAddress, makeAddress } from "../../runtime/address.js"
 import { mergeRecords, RecordTrades, sinkFor, type TradeRow } from "../sink/protocol.js"
 import type { BookSnapshot } from "../../domain/book/index.js"
@@ -93,8 +94,8 @@ const dispatch = (s: BookState, ctx: ActorContext<unknown, BookMessage>): void =
       case "trade": {
         const id = tradeId(e)
         const makerSide = e.side === "BUY" ? "SELL" : "BUY"
-        ctx.send(Wallet.ref(e.makerOwner), new Settle({ symbol: s.symbol, orderId: e.makerId, tradeId: id, side: makerSide, role: "MAKER", price: e.price, qty: e.qty, time: ctx.time }, trusted))
-        ctx.send(Wallet.ref(e.takerOwner), new Settle({ symbol: s.symbol, orderId: e.takerId, tradeId: id, side: e.side, role: "TAKER", price: e.price, qty: e.qty, time: ctx.time }, trusted))
+        ctx.send(Wallet.ref(e.makerOwner), trustedMessage(Settle, { symbol: s.symbol, orderId: e.makerId, tradeId: id, side: makerSide, role: "MAKER", price: e.price, qty: e.qty, time: ctx.time }))
+        ctx.send(Wallet.ref(e.takerOwner), trustedMessage(Settle, { symbol: s.symbol, orderId: e.takerId, tradeId: id, side: e.side, role: "TAKER", price: e.price, qty: e.qty, time: ctx.time }))
         const printed: TradePrinted = { type: "order:matched", symbol: s.symbol, tradeId: id, seq: e.seq, price: e.price, qty: e.qty, side: e.side, time: ctx.time }
         s.stats.tradesSeq = ctx.publish("trades", printed)
         recordTrade(s.stats, ctx.time, e.price, e.qty)
@@ -109,9 +110,9 @@ const dispatch = (s: BookState, ctx: ActorContext<unknown, BookMessage>): void =
       }
       case "order":
         if (TERMINAL.has(e.status)) {
-          ctx.send(Wallet.ref(e.owner), new Release({ symbol: s.symbol, orderId: e.orderId, status: e.status, reason: e.reason, filled: e.filled, notional: e.notional, time: ctx.time }, trusted))
+          ctx.send(Wallet.ref(e.owner), trustedMessage(Release, { symbol: s.symbol, orderId: e.orderId, status: e.status, reason: e.reason, filled: e.filled, notional: e.notional, time: ctx.time }))
         } else {
-          ctx.send(Wallet.ref(e.owner), new OrderUpdated({ symbol: s.symbol, orderId: e.orderId, status: e.status, reason: e.reason, filled: e.filled, remaining: e.remaining, time: ctx.time }, trusted))
+          ctx.send(Wallet.ref(e.owner), trustedMessage(OrderUpdated, { symbol: s.symbol, orderId: e.orderId, status: e.status, reason: e.reason, filled: e.filled, remaining: e.remaining, time: ctx.time }))
         }
         break
       case "level":
@@ -128,12 +129,12 @@ const dispatch = (s: BookState, ctx: ActorContext<unknown, BookMessage>): void =
   }
   // All trades of this message for the sink (DESIGN §5), merged with the shard's other reports
   // of the batch into one message; none, nothing sent.
-  if (trades !== undefined) ctx.sendMerged(sinkFor(ctx), new RecordTrades({ trades }, trusted), mergeRecords)
+  if (trades !== undefined) ctx.sendMerged(sinkFor(ctx), trustedMessage(RecordTrades, { trades }), mergeRecords)
 }
 
 /** Refuses an order without touching the core: its terminal REJECTED event releases the reservation. */
 const refuse = (s: BookState, ctx: ActorContext<unknown, BookMessage>, orderId: string, owner: string, reason: string): BookState => {
-  ctx.send(Wallet.ref(owner), new Release({ symbol: s.symbol, orderId, status: "REJECTED", reason, filled: 0, notional: 0, time: ctx.time }, trusted))
+  ctx.send(Wallet.ref(owner), trustedMessage(Release, { symbol: s.symbol, orderId, status: "REJECTED", reason, filled: 0, notional: 0, time: ctx.time }))
   return s
 }
 
@@ -178,7 +179,7 @@ export const bookHandlers: Handlers<BookState, BookMessage> = {
     s.book.submit(entry, out)
     dispatch(s, ctx)
     if (m.tif === "GTD" && m.expiresAt !== undefined && s.book.order(m.orderId) !== undefined) {
-      ctx.schedule(Math.max(0, m.expiresAt - ctx.time), new Expire({ orderId: m.orderId, version: m.version }, trusted))
+      ctx.schedule(Math.max(0, m.expiresAt - ctx.time), trustedMessage(Expire, { orderId: m.orderId, version: m.version }))
     }
     return s
   },

@@ -4,13 +4,6 @@ import { Schema } from "effect"
 import { makeActorKind } from "../../runtime/actor.js"
 import { OrderType, Side, StpMode, TimeInForce } from "../../domain/order.js"
 
-/**
- * Constructor option for messages built by a handler from data it already checked: skips the
- * constructor's validation on the hot path (the runtime encodes, and the target decodes, each
- * message with its protocol anyway).
- */
-export const trusted = { disableValidation: true } as const
-
 /** A market's trading terms, fixed at listing; a wallet reserves with them and the book checks them. */
 export const MarketTerms = Schema.Struct({
   /** Price step in cents. */

@@ -3,6 +3,7 @@
 // is recorded in trend_metrics through the sink.
 import { type CategoryParams, defaultCategoryParams, indexPrice, simulatePriceMovement, type TrendSignal } from "../../domain/pricing.js"
 import type { Handlers } from "../../runtime/actor.js"
+import { trustedMessage } from "../../runtime/message-codec.js"
 import { MarketMaker, Requote } from "../market-maker/protocol.js"
 import { mergeRecords, RecordSignals, sinkFor } from "../sink/protocol.js"
 import type { PriceUpdated, PricingMessage } from "./protocol.js"
@@ -68,13 +69,13 @@ export const pricingHandlers: Handlers<PricingState, PricingMessage> = {
     const observedAt = m.observedAt !== undefined && isInt(m.observedAt) ? m.observedAt : ctx.time
     const volume = Math.round(m.volume ?? 0)
     const engagementRate = m.engagementRate ?? 0
-    ctx.sendMerged(sinkFor(ctx), new RecordSignals({
+    ctx.sendMerged(sinkFor(ctx), trustedMessage(RecordSignals, {
       samples: [{
         symbol: s.symbol, observedAt, viralityScore: m.viralityScore, sentiment: m.sentimentPermille / 1000,
         velocity: m.velocityPermille / 1000, volume: isInt(volume) && volume >= 0 ? volume : 0,
         engagementRate: Number.isFinite(engagementRate) ? engagementRate : 0
       }]
-    }, { disableValidation: true }), mergeRecords)
+    }), mergeRecords)
     if (moved && s.marketMaker) ctx.send(MarketMaker.ref(s.symbol), new Requote({ indexPrice: next }))
     return s
   },

@@ -2,6 +2,7 @@
 // of analytics rows for PostgreSQL, shaped like the storage repos' inputs. Shared with senders.
 import { Schema } from "effect"
 import { makeActorKind } from "../../runtime/actor.js"
+import { trustedMessage } from "../../runtime/message-codec.js"
 import { shardLocalKey } from "../../runtime/address.js"
 
 // Plain JSON numbers on the wire and in the handler: money in integer cents, quantities in units,
@@ -180,7 +181,7 @@ export const mergeRecords = (into: SinkMessage, next: SinkMessage): SinkMessage 
   if (into._tag === "RecordBatch" && accumulators.has(into)) batch = into
   else {
     const first = rowsOfMessage(into)
-    batch = new RecordBatch({ trades: [...(first.trades ?? [])], orders: [], entries: [...(first.entries ?? [])], postings: [...(first.postings ?? [])], samples: [...(first.samples ?? [])] }, { disableValidation: true })
+    batch = trustedMessage(RecordBatch, { trades: [...(first.trades ?? [])], orders: [], entries: [...(first.entries ?? [])], postings: [...(first.postings ?? [])], samples: [...(first.samples ?? [])] })
     accumulators.set(batch, new Map())
     appendOrders(batch, first.orders)
   }

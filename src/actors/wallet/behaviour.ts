@@ -8,8 +8,9 @@ import {
   withdrawPosting
 } from "../../domain/ledger.js"
 import { isMarketSymbol } from "../../domain/symbol.js"
+import { trustedMessage } from "../../runtime/message-codec.js"
 import type { ActorContext, Handlers } from "../../runtime/actor.js"
-import { Book, Cancel, trusted } from "../book/protocol.js"
+import { Book, Cancel } from "../book/protocol.js"
 import { MarketMaker, Start } from "../market-maker/protocol.js"
 import { checkTerms, type Refusal } from "./placement.js"
 import { type Credit, houseKey, type WalletMessage, WalletRejected, type Withdraw } from "./protocol.js"
@@ -121,7 +122,7 @@ export const walletHandlers: Handlers<WalletState, WalletMessage> = {
     }
     old.cancelRequested = true
     old.replacedBy = prepared.right.order.orderId
-    ctx.send(Book.ref(old.symbol), new Cancel({ orderId: old.orderId, owner: s.owner }, trusted))
+    ctx.send(Book.ref(old.symbol), trustedMessage(Cancel, { orderId: old.orderId, owner: s.owner }))
     return commitOrder(s, prepared.right, ctx)
   },
 
@@ -142,7 +143,7 @@ export const walletHandlers: Handlers<WalletState, WalletMessage> = {
     // only with the book's terminal event.
     if (!o.cancelRequested) {
       o.cancelRequested = true
-      ctx.send(Book.ref(o.symbol), new Cancel({ orderId: o.orderId, owner: s.owner }, trusted))
+      ctx.send(Book.ref(o.symbol), trustedMessage(Cancel, { orderId: o.orderId, owner: s.owner }))
     }
     ctx.reply({ orderId: o.orderId })
     return s

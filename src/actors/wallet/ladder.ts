@@ -4,8 +4,9 @@
 import { Either } from "effect"
 import { noFees } from "../../domain/fees.js"
 import { applyPostingsInPlace, type Posting, reservePosting } from "../../domain/ledger.js"
+import { trustedMessage } from "../../runtime/message-codec.js"
 import type { ActorContext } from "../../runtime/actor.js"
-import { Book, Cancel, Submit, trusted } from "../book/protocol.js"
+import { Book, Cancel, Submit } from "../book/protocol.js"
 import { checkTerms, placeOrder } from "./placement.js"
 import type { ReplaceLadder, WalletMessage } from "./protocol.js"
 import { reportOrder } from "./sink-report.js"
@@ -52,15 +53,15 @@ export const placeLadder = (s: WalletState, m: ReplaceLadder, ctx: ActorContext<
   for (const o of old) {
     if (o.cancelRequested) continue
     o.cancelRequested = true
-    ctx.send(book, new Cancel({ orderId: o.orderId, owner: s.owner }, trusted))
+    ctx.send(book, trustedMessage(Cancel, { orderId: o.orderId, owner: s.owner }))
   }
   for (const o of placed) {
     s.orders[o.orderId] = o
     reportOrder(o)
-    ctx.send(book, new Submit({
+    ctx.send(book, trustedMessage(Submit, {
       orderId: o.orderId, owner: s.owner, side: o.side, type: "LIMIT", price: o.worstPrice, qty: o.qty, tif: "GTC",
       postOnly: true, stp: "EXPIRE_TAKER", version: m.version, terms: m.terms
-    }, trusted))
+    }))
   }
   ctx.publish("events", { type: "ladder:replaced", time: ctx.time, symbol: m.symbol, version: m.version, placed: placed.length, cancelled: old.length })
   return s

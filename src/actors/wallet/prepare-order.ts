@@ -4,8 +4,9 @@
 import { Either } from "effect"
 import { noFees } from "../../domain/fees.js"
 import { applyPostingsInPlace, type Posting, reservePosting } from "../../domain/ledger.js"
+import { trustedMessage } from "../../runtime/message-codec.js"
 import type { ActorContext } from "../../runtime/actor.js"
-import { Book, Submit, trusted } from "../book/protocol.js"
+import { Book, Submit } from "../book/protocol.js"
 import { type OrderInput, placeOrder, type Refusal } from "./placement.js"
 import { reportOrder } from "./sink-report.js"
 import { type OrderAccepted, PlaceOrder, type ReplaceOrder, type WalletMessage } from "./protocol.js"
@@ -72,12 +73,12 @@ export const prepareOrder = (s: WalletState, m: OrderInput & { readonly clientOr
     filled: 0, notional: 0, avgPrice: 0, fees: 0, createdAt: time, updatedAt: time, version: 1, currency: p.currency,
     makerBps: m.terms.makerBps, takerBps: m.terms.takerBps, accrual: noFees, ladder: false, cancelRequested: false
   }
-  const submit = new Submit({
+  const submit = trustedMessage(Submit, {
     orderId, owner: s.owner, side: m.side, type: m.type, price: p.worstPrice, qty: m.quantity,
     ...(m.stopPrice === undefined ? {} : { stopPrice: m.stopPrice }),
     ...(m.expiresAt === undefined ? {} : { expiresAt: m.expiresAt }),
     tif: p.tif, postOnly: p.postOnly, stp: p.stp, version: 1, terms: m.terms
-  }, trusted)
+  })
   return Either.right({ order, accounts: next.right, posting, submit })
 }
 

@@ -6,7 +6,7 @@
 import { averagePrice } from "../../domain/book/index.js"
 import type { Posting } from "../../domain/ledger.js"
 import type { ActorContext, Handlers, Tagged } from "../../runtime/actor.js"
-import { trusted } from "../book/protocol.js"
+import { trustedMessage } from "../../runtime/message-codec.js"
 import { mergeRecords, type OrderRow, type PostingRow, RecordBatch, sinkFor } from "../sink/protocol.js"
 import type { OrderView } from "./protocol.js"
 
@@ -62,10 +62,10 @@ const flush = (s: WalletState, ctx: ActorContext<unknown, never>): void => {
   orders.length = 0
   postings.length = 0
   // Merged by the runtime with the shard's other reports of the batch: one message per sink per batch.
-  ctx.sendMerged(sinkFor(ctx), new RecordBatch({
+  ctx.sendMerged(sinkFor(ctx), trustedMessage(RecordBatch, {
     ...(orderRows.length > 0 ? { orders: orderRows } : {}),
     ...(postingRows.length > 0 ? { postings: postingRows } : {})
-  }, trusted), mergeRecords)
+  }), mergeRecords)
 }
 
 /** The handlers, each followed by its report to the sink. */
