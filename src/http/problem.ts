@@ -32,11 +32,16 @@ const statusOf: Record<string, { readonly status: ContentfulStatusCode; readonly
 }
 
 /** Field errors of a Schema ParseError, as `path: message` pairs. */
-export const fieldErrors = (error: ParseResult.ParseError): Array<FieldError> =>
-  ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
+export const fieldErrors = (error: ParseResult.ParseError): Array<FieldError> => {
+  const errors = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
     path: issue.path.length === 0 ? "(body)" : issue.path.map(String).join("."),
     message: issue.message
   }))
+  // An optional field's schema is a union with undefined: a bad value there also fails the
+  // undefined member, which says nothing the field's own error does not.
+  const otherwiseExplained = (e: FieldError) => e.message.startsWith("Expected undefined, actual") && errors.some((other) => other.path === e.path && other !== e)
+  return errors.filter((e) => !otherwiseExplained(e))
+}
 
 /** Turns any typed failure into a problem. Unknown tags are defects: 500 with no details. */
 export const toProblem = (error: unknown): HttpProblem => {

@@ -1,0 +1,27 @@
+// Problem documents: how a schema mismatch reads to an API client.
+import { describe, expect, it } from "vitest"
+import { Either, Schema } from "effect"
+import { fieldErrors } from "../../src/http/problem.js"
+
+const Body = Schema.Struct({ quantity: Schema.Int, price: Schema.optional(Schema.NumberFromString) })
+const errorsOf = (input: unknown) => {
+  const result = Schema.decodeUnknownEither(Body, { errors: "all" })(input)
+  if (Either.isRight(result)) throw new Error("expected a mismatch")
+  return fieldErrors(result.left)
+}
+
+describe("field errors", () => {
+  it("name each bad field once, by its path", () => {
+    expect(errorsOf({ quantity: 1.5, price: "abc" }).map((e) => e.path)).toStrictEqual(["quantity", "price"])
+  })
+
+  it("say what a bad optional field should be, not that it could be absent", () => {
+    const messages = errorsOf({ quantity: 1, price: "abc" }).map((e) => e.message)
+    expect(messages).toHaveLength(1)
+    expect(messages[0]).not.toMatch(/^Expected undefined/)
+  })
+
+  it("name a missing required field", () => {
+    expect(errorsOf({})).toStrictEqual([{ path: "quantity", message: "is missing" }])
+  })
+})
