@@ -31,16 +31,38 @@ const statusOf: Record<string, { readonly status: ContentfulStatusCode; readonly
   InvalidRange: { status: 400, title: "Invalid request" }
 }
 
-/** Field errors of a Schema ParseError, as `path: message` pairs. */
+/** `Expected <literal>, actual <value>`: one member of a union of literals refusing a value. */
+const literalMismatch = /^Expected ("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false|null), actual (.*)$/s
+
+/**
+ * Field errors of a Schema ParseError, as `path: message` pairs, one per field and problem: a
+ * union of literals (an enum) refusing a value reads as the list of what it accepts, and an
+ * optional field's union with undefined adds nothing to the field's own error.
+ */
 export const fieldErrors = (error: ParseResult.ParseError): Array<FieldError> => {
-  const errors = ParseResult.ArrayFormatter.formatErrorSync(error).map((issue) => ({
-    path: issue.path.length === 0 ? "(body)" : issue.path.map(String).join("."),
-    message: issue.message
-  }))
-  // An optional field's schema is a union with undefined: a bad value there also fails the
-  // undefined member, which says nothing the field's own error does not.
-  const otherwiseExplained = (e: FieldError) => e.message.startsWith("Expected undefined, actual") && errors.some((other) => other.path === e.path && other !== e)
-  return errors.filter((e) => !otherwiseExplained(e))
+  const errors: Array<{ readonly path: string; readonly message: string; readonly expected?: Array<string> }> = []
+  // The literals a field's union refused one value with, by path and value.
+  const refusals = new Map<string, Array<string>>()
+  for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
+    const path = issue.path.length === 0 ? "(body)" : issue.path.map(String).join(".")
+    const literal = literalMismatch.exec(issue.message)
+    if (literal === null) {
+      errors.push({ path, message: issue.message })
+      continue
+    }
+    const key = `${path}\u0000${literal[2]}`
+    const expected = refusals.get(key)
+    if (expected !== undefined) expected.push(literal[1]!)
+    else {
+      refusals.set(key, [literal[1]!])
+      errors.push({ path, message: `actual ${literal[2]}`, expected: refusals.get(key)! })
+    }
+  }
+  const worded: Array<FieldError> = errors.map(({ path, message, expected }) =>
+    expected === undefined ? { path, message } : { path, message: `Expected ${expected.length === 1 ? "" : "one of "}${expected.join(", ")}, ${message}` }
+  )
+  const otherwiseExplained = (e: FieldError) => e.message.startsWith("Expected undefined, actual") && worded.some((other) => other.path === e.path && other !== e)
+  return worded.filter((e) => !otherwiseExplained(e))
 }
 
 /** Turns any typed failure into a problem. Unknown tags are defects: 500 with no details. */

@@ -3,7 +3,11 @@ import { describe, expect, it } from "vitest"
 import { Either, Schema } from "effect"
 import { fieldErrors } from "../../src/http/problem.js"
 
-const Body = Schema.Struct({ quantity: Schema.Int, price: Schema.optional(Schema.NumberFromString) })
+const Body = Schema.Struct({
+  quantity: Schema.Int,
+  price: Schema.optional(Schema.NumberFromString),
+  side: Schema.optional(Schema.Literal("BUY", "SELL"))
+})
 const errorsOf = (input: unknown) => {
   const result = Schema.decodeUnknownEither(Body, { errors: "all" })(input)
   if (Either.isRight(result)) throw new Error("expected a mismatch")
@@ -23,5 +27,9 @@ describe("field errors", () => {
 
   it("name a missing required field", () => {
     expect(errorsOf({})).toStrictEqual([{ path: "quantity", message: "is missing" }])
+  })
+
+  it("list what an enum accepts in one error", () => {
+    expect(errorsOf({ quantity: 1, side: "HOLD" })).toStrictEqual([{ path: "side", message: 'Expected one of "BUY", "SELL", actual "HOLD"' }])
   })
 })
