@@ -3,9 +3,25 @@
 // unit of work on its own, so no hash tag is needed on a Redis Cluster.
 
 /** Keys of the edge under one prefix. */
-export const edgeKeys = (prefix: string) => ({
+export interface EdgeKeys {
   /** Requests counted in the current window for one user or one client address. */
-  rateLimit: (scope: "user" | "ip", id: string) => `${prefix}:edge:rl:${scope}:${id}`,
+  readonly rateLimit: (scope: "user" | "ip", id: string) => string
   /** The stored response (or the in-flight marker) of one Idempotency-Key of one principal. */
-  idempotency: (principal: string, key: string) => `${prefix}:edge:idem:${principal}:${key}`
-})
+  readonly idempotency: (principal: string, key: string) => string
+}
+
+// Asked for on every request: made once per prefix.
+const byPrefix = new Map<string, EdgeKeys>()
+
+/** The edge's keys under `prefix`. */
+export const edgeKeys = (prefix: string): EdgeKeys => {
+  let keys = byPrefix.get(prefix)
+  if (keys === undefined) {
+    keys = {
+      rateLimit: (scope, id) => `${prefix}:edge:rl:${scope}:${id}`,
+      idempotency: (principal, key) => `${prefix}:edge:idem:${principal}:${key}`
+    }
+    byPrefix.set(prefix, keys)
+  }
+  return keys
+}

@@ -72,6 +72,11 @@ export const toProblem = (error: unknown): HttpProblem => {
     return new HttpProblem({ status: 400, title: "Invalid request", detail: "the request does not match the schema", errors: fieldErrors(error) })
   }
   const tag = typeof error === "object" && error !== null && "_tag" in error ? String(error._tag) : undefined
+  // A message the actor's protocol refuses, built from a request the route's schema let through:
+  // still the client's input, so a 400, never a 503 that invites a retry.
+  if (tag === "SendFailed" && (error as { reason?: unknown }).reason === "invalid-message") {
+    return new HttpProblem({ status: 400, title: "Invalid request", detail: "the request does not fit the exchange's message for it" })
+  }
   const known = tag === undefined ? undefined : statusOf[tag]
   if (known === undefined) return new HttpProblem({ status: 500, title: "Internal error" })
   const fields = error as { reason?: unknown; detail?: unknown; message?: unknown }

@@ -1,7 +1,8 @@
 // Problem documents: how a schema mismatch reads to an API client.
 import { describe, expect, it } from "vitest"
 import { Either, Schema } from "effect"
-import { fieldErrors } from "../../src/http/problem.js"
+import { fieldErrors, toProblem } from "../../src/http/problem.js"
+import { SendFailed } from "../../src/runtime/errors.js"
 
 const Body = Schema.Struct({
   quantity: Schema.Int,
@@ -31,5 +32,15 @@ describe("field errors", () => {
 
   it("list what an enum accepts in one error", () => {
     expect(errorsOf({ quantity: 1, side: "HOLD" })).toStrictEqual([{ path: "side", message: 'Expected one of "BUY", "SELL", actual "HOLD"' }])
+  })
+})
+
+describe("problems from runtime failures", () => {
+  it("a message the actor's protocol refuses is the client's bad input (400), not a busy exchange", () => {
+    expect(toProblem(new SendFailed({ reason: "invalid-message", detail: "wallet/u1: quantity must be positive" })).status).toBe(400)
+  })
+
+  it("backpressure stays a 503", () => {
+    expect(toProblem(new SendFailed({ reason: "backpressure", detail: "inbox full" })).status).toBe(503)
   })
 })

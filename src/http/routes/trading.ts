@@ -5,6 +5,7 @@ import { Hono, type Context } from "hono"
 import { CancelOrder, Credit, GetOrder, GetOrders, GetWallet, PlaceOrder, Wallet, WalletRejected } from "../../actors/wallet/protocol.js"
 import { ActorClient } from "../../runtime/actor-client.js"
 import { AskTimeout } from "../../runtime/errors.js"
+import { trustedMessage } from "../../runtime/message-codec.js"
 import { formatCents, MoneyInput, PriceInput, QuantityInput } from "../../domain/money.js"
 import { presentOrder, presentWallet } from "../presenters.js"
 import { OrderStatus, OrderType, Side, TimeInForce } from "../../domain/order.js"
@@ -67,7 +68,8 @@ const placeOrderOf = (c: Context, principal: Principal, markets: MarketCache, me
     // the wallet accepted it; refusing here gives the client a clear answer and changes nothing.
     if (market.halted) return yield* new HttpProblem({ status: 409, title: "Market halted", detail: `${market.symbol} is halted; orders are refused until it resumes` })
     const reference = type === "MARKET" || type === "STOP" ? Option.getOrUndefined(yield* marketPrice(body.symbol)) : undefined
-    const order = new PlaceOrder({
+    // Checked against the wallet's protocol when the ask encodes it; the constructor would check it twice.
+    const order = trustedMessage(PlaceOrder, {
       symbol: market.symbol,
       side: body.side,
       type,
