@@ -40,29 +40,24 @@ const literalMismatch = /^Expected ("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false
  * optional field's union with undefined adds nothing to the field's own error.
  */
 export const fieldErrors = (error: ParseResult.ParseError): Array<FieldError> => {
-  const errors: Array<{ readonly path: string; readonly message: string; readonly expected?: Array<string> }> = []
-  // The literals a field's union refused one value with, by path and value.
-  const refusals = new Map<string, Array<string>>()
+  const errors: Array<FieldError> = []
+  // A union of literals refuses a value once per member: by path and value, where its error is.
+  const enums = new Map<string, { readonly index: number; readonly expected: Array<string> }>()
   for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
     const path = issue.path.length === 0 ? "(body)" : issue.path.map(String).join(".")
     const literal = literalMismatch.exec(issue.message)
-    if (literal === null) {
-      errors.push({ path, message: issue.message })
+    const key = literal === null ? undefined : `${path}\u0000${literal[2]}`
+    const seen = key === undefined ? undefined : enums.get(key)
+    if (seen !== undefined) {
+      seen.expected.push(literal![1]!)
+      errors[seen.index] = { path, message: `Expected one of ${seen.expected.join(", ")}, actual ${literal![2]}` }
       continue
     }
-    const key = `${path}\u0000${literal[2]}`
-    const expected = refusals.get(key)
-    if (expected !== undefined) expected.push(literal[1]!)
-    else {
-      refusals.set(key, [literal[1]!])
-      errors.push({ path, message: `actual ${literal[2]}`, expected: refusals.get(key)! })
-    }
+    if (key !== undefined) enums.set(key, { index: errors.length, expected: [literal![1]!] })
+    errors.push({ path, message: issue.message })
   }
-  const worded: Array<FieldError> = errors.map(({ path, message, expected }) =>
-    expected === undefined ? { path, message } : { path, message: `Expected ${expected.length === 1 ? "" : "one of "}${expected.join(", ")}, ${message}` }
-  )
-  const otherwiseExplained = (e: FieldError) => e.message.startsWith("Expected undefined, actual") && worded.some((other) => other.path === e.path && other !== e)
-  return worded.filter((e) => !otherwiseExplained(e))
+  const otherwiseExplained = (e: FieldError) => e.message.startsWith("Expected undefined, actual") && errors.some((other) => other.path === e.path && other !== e)
+  return errors.filter((e) => !otherwiseExplained(e))
 }
 
 /** Turns any typed failure into a problem. Unknown tags are defects: 500 with no details. */
