@@ -83,17 +83,30 @@ const status = (json: boolean) =>
     yield* Console.log(json ? JSON.stringify(result, null, 2) : formatClusterStatus(result))
   })
 
+/** A command used wrongly: one line saying why, the usage, exit code 2, nothing done. */
+const usageError = (why: string) =>
+  Effect.zipRight(Console.error(`viralfx: ${why}\n\n${usage}`), Effect.sync(() => void (process.exitCode = 2)))
+
+/** A shard number given on the command line, if it names one of the cluster's shards. */
+const shardArgument = (text: string | undefined, shardCount: number): number | undefined => {
+  const shard = text !== undefined && /^\d+$/.test(text) ? Number(text) : NaN
+  return Number.isInteger(shard) && shard < shardCount ? shard : undefined
+}
+
 const deadLetters = (args: ReadonlyArray<string>) =>
   Effect.gen(function* () {
     const client = yield* ActorClient
     const redis = yield* RedisClient
+    const shardCount = client.keys.shardCount
     if (args[0] === "replay") {
-      const [shard, id] = [Number(args[1]), args[2]]
-      if (!Number.isInteger(shard) || id === undefined) return yield* Console.error("usage: viralfx dead-letters replay <shard> <id>")
+      const [shard, id] = [shardArgument(args[1], shardCount), args[2]]
+      if (shard === undefined || id === undefined) return yield* usageError(`dead-letters replay needs a shard (0-${shardCount - 1}) and a dead letter's id`)
       const messageId = yield* replayDeadLetter(redis, client.keys, client, shard, id)
       return yield* Console.log(`replayed as message ${messageId}`)
     }
-    const shards = args[0] === undefined ? Array.from({ length: client.keys.shardCount }, (_, s) => s) : [Number(args[0])]
+    const one = shardArgument(args[0], shardCount)
+    if (args[0] !== undefined && one === undefined) return yield* usageError(`"${args[0]}" is not a shard of this cluster (0-${shardCount - 1})`)
+    const shards = one === undefined ? Array.from({ length: shardCount }, (_, s) => s) : [one]
     for (const shard of shards) {
       for (const letter of yield* listDeadLetters(redis, client.keys, shard)) {
         yield* Console.log(`${shard} ${letter.id}  ${letter.reason}`)
@@ -131,8 +144,13 @@ const program = (() => {
       return status(args.includes("--json")).pipe(Effect.provide(toolBase))
     case "dead-letters":
       return deadLetters(args).pipe(Effect.provide(Layer.provideMerge(client, toolBase)))
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      return Console.log(usage)
     default:
-      return Effect.zipRight(Console.error(usage), Effect.sync(() => (process.exitCode = command === undefined || command === "help" ? 0 : 2)))
+      return usageError(`unknown command "${command}"`)
   }
 })()
 
