@@ -68,7 +68,7 @@ export const idempotent = <E, R>(c: Context, principal: string, handler: Effect.
       return yield* new HttpProblem({ status: 400, title: "Invalid request", errors: [{ path: "Idempotency-Key", message: "must be 1-255 visible ASCII characters" }] })
     }
     const redis = yield* RedisClient
-    const key = edgeKeys((yield* ActorClient).keys.prefix).idempotency(principal, header)
+    const key = edgeKeys.idempotency((yield* ActorClient).keys.prefix, principal, header)
     const fingerprint = fingerprintOf(c)
     const running = JSON.stringify({ state: "running", fingerprint })
     const claimed = yield* redis.call("idempotency: claim", (r) => r.set(key, running, "PX", IN_FLIGHT_MS, "NX"))

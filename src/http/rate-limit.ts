@@ -52,7 +52,7 @@ const makeLimiter = (settings: RateLimitSettings): RateLimiter => ({
       const limit = scope === "user" ? settings.perUser : settings.perIp
       if (limit <= 0) return
       const redis = yield* RedisClient
-      const key = edgeKeys((yield* ActorClient).keys.prefix).rateLimit(scope, id)
+      const key = edgeKeys.rateLimit((yield* ActorClient).keys.prefix, scope, id)
       const reply = yield* redis
         .call("rate limit: count", (r) => r.eval(COUNT_IN_WINDOW, 1, key, settings.windowMs) as Promise<[number, number]>)
         // Redis down: the request fails on its own further on; a limiter must not turn that into a 429.

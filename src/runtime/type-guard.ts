@@ -3,9 +3,10 @@
 // field it checks: about 1.7 KB of garbage per small message, a quarter of the runtime's
 // allocation at 80k messages/s. This walks the schema's type-side AST once and composes
 // `typeof` tests, literal comparisons and the refinements' own filters. A node it does not know
-// (declarations, templates, suspensions, index signatures) falls back to `Schema.is` for that
-// node alone, so the answer is always Schema's. test/runtime/type-guard.test.ts holds the two
-// equal on valid and invalid inputs for every actor protocol.
+// (declarations, templates, suspensions, index signatures, optional tuple elements) falls back
+// to `Schema.is` for that node alone, so the answer is always Schema's.
+// test/runtime/type-guard.test.ts holds the two equal on valid and invalid inputs for every
+// actor protocol.
 import { Option, Schema, SchemaAST as AST } from "effect"
 
 /** A compiled membership test. */

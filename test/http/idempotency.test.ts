@@ -90,7 +90,7 @@ describe("Idempotency-Key", () => {
       const marker = Effect.promise(() =>
         runtime.runPromise(
           Effect.gen(function* () {
-            const key = edgeKeys((yield* ActorClient).keys.prefix).idempotency(user.userId, "slow")
+            const key = edgeKeys.idempotency((yield* ActorClient).keys.prefix, user.userId, "slow")
             return yield* (yield* RedisClient).call("read marker", (r) => r.get(key))
           })
         )

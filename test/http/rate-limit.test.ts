@@ -22,7 +22,7 @@ const edgeWithCounters = (options: Parameters<typeof testEdge>[0]) =>
     const prefix = freshPrefix()
     const { app } = yield* testEdge(options, testEdgeServices(RuntimeConfig.layer({ redisUrl: Option.some(sharedRedisUrl), prefix, shardCount: 8 })))
     const redis = yield* Effect.acquireRelease(Effect.sync(() => new Redis(sharedRedisUrl)), (r) => Effect.sync(() => r.disconnect()))
-    const counted = (scope: "user" | "ip", id: string) => Effect.promise(async () => Number((await redis.get(edgeKeys(prefix).rateLimit(scope, id))) ?? 0))
+    const counted = (scope: "user" | "ip", id: string) => Effect.promise(async () => Number((await redis.get(edgeKeys.rateLimit(prefix, scope, id))) ?? 0))
     return { app, counted }
   })
 
