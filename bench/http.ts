@@ -1,6 +1,7 @@
 // HTTP benchmark (issue 5 "Benchmark"): POST /order throughput and latency through the whole
 // stack (edge -> wallet -> book, with a reply), beside GET /healthz on the same server as the
-// ceiling of the HTTP stack on this machine, as a ratio. The edge and a node run as two child
+// ceiling of the HTTP stack on this machine, as a ratio, and GET /wallet (one ask of a wallet:
+// an inbox append, a commit and a reply, no saga) as the ceiling of an ask through the runtime. The edge and a node run as two child
 // processes (`viralfx edge`, `viralfx node`) on a fresh prefix of the benchmark's Redis, the
 // record in a scratch PostgreSQL database (`start` mode: the embedded PGlite); autocannon runs
 // in this process.
@@ -8,7 +9,7 @@
 //   npm run bench -- http     (BENCH_HTTP_SECONDS=10, BENCH_HTTP_CONNECTIONS=64, BENCH_HTTP_USERS=200;
 //                              BENCH_HTTP_MODE=start runs edge and node in one process instead;
 //                              BENCH_HTTP_PROFILE_DIR=dir writes a CPU profile of each child there;
-//                              BENCH_HTTP_ONLY=order skips the /healthz run)
+//                              BENCH_HTTP_ONLY=order,wallet,healthz picks the runs)
 //
 // Orders come from many users on the three demo markets: 90% resting limit bids well below the
 // market, 10% limit bids above the house maker's asks, which cross.
@@ -24,6 +25,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { scratchDatabase } from "./_bench-database.js"
 import { withBenchRedis } from "./_bench-redis.js"
+import { cpuSeconds, redisCpuSeconds } from "./_process-cpu.js"
 
 const SECONDS = Number(process.env["BENCH_HTTP_SECONDS"] ?? 10)
 const CONNECTIONS = Number(process.env["BENCH_HTTP_CONNECTIONS"] ?? 64)
@@ -87,26 +89,33 @@ const inBatches = async <A>(items: ReadonlyArray<A>, limit: number, f: (a: A) =>
   for (let i = 0; i < items.length; i += limit) await Promise.all(items.slice(i, i + limit).map(f))
 }
 
-interface Order {
+/** One request of a run's stream. */
+interface Call {
+  readonly method: "GET" | "POST"
+  readonly path: string
   readonly headers: Record<string, string>
-  readonly body: string
+  readonly body?: string
 }
 
 /** The order stream: many users, three markets, 90% resting bids below the market, 10% crossing bids. */
-const orders = (tokens: ReadonlyArray<string>, markets: ReadonlyArray<{ symbol: string; cents: number }>): Array<Order> => {
-  const out: Array<Order> = []
+const orders = (tokens: ReadonlyArray<string>, markets: ReadonlyArray<{ symbol: string; cents: number }>): Array<Call> => {
+  const out: Array<Call> = []
   for (let i = 0; i < 20_000; i++) {
     const market = markets[i % markets.length]!
     const crossing = i % 10 === 9
     const price = crossing ? Math.round(market.cents * 1.2) : 100 + ((i * 37) % 400)
     const body = { symbol: market.symbol, side: "BUY", type: "LIMIT", quantity: crossing ? 1 : 1 + (i % 5), price: (price / 100).toFixed(2) }
-    out.push({ headers: { "content-type": "application/json", authorization: `Bearer ${tokens[(i * 7) % tokens.length]!}` }, body: JSON.stringify(body) })
+    out.push({ method: "POST", path: "/order", headers: { "content-type": "application/json", authorization: `Bearer ${tokens[(i * 7) % tokens.length]!}` }, body: JSON.stringify(body) })
   }
   return out
 }
 
+/** Every user reading their wallet in turn. */
+const walletReads = (tokens: ReadonlyArray<string>): Array<Call> =>
+  tokens.map((token) => ({ method: "GET", path: "/wallet", headers: { authorization: `Bearer ${token}` } }))
+
 /** One autocannon run; counts answers by status. */
-const load = async (url: string, stream: ReadonlyArray<Order> | undefined, seconds: number) => {
+const load = async (url: string, stream: ReadonlyArray<Call> | undefined, seconds: number) => {
   const statuses = new Map<number, number>()
   let next = 0
   const result = await autocannon({
@@ -119,8 +128,8 @@ const load = async (url: string, stream: ReadonlyArray<Order> | undefined, secon
         ...(stream !== undefined
           ? {
               setupRequest: (req) => {
-                const order = stream[next++ % stream.length]!
-                return { ...req, method: "POST", path: "/order", headers: order.headers, body: order.body }
+                const call = stream[next++ % stream.length]!
+                return { ...req, method: call.method, path: call.path, headers: call.headers, ...(call.body !== undefined ? { body: call.body } : {}) }
               }
             }
           : {}),
@@ -164,11 +173,9 @@ export const run = () =>
           VIRALFX_ADMIN_TOKEN: ADMIN_TOKEN,
           VIRALFX_SIGNAL_TOKEN: SIGNAL_TOKEN
         }
-        if (MODE === "start") yield* child("start", env)
-        else {
-          yield* child("node", env)
-          yield* child("edge", env)
-        }
+        // The processes whose CPU each run reports per request.
+        const processes: Array<readonly [string, ChildProcess]> =
+          MODE === "start" ? [["edge+node", yield* child("start", env)]] : [["node", yield* child("node", env)], ["edge", yield* child("edge", env)]]
         yield* Effect.promise(() => waitFor("the edge to be ready", async () => (await request(base, "/readyz")).status === 200))
         const signal = { "content-type": "application/json", authorization: `Bearer ${SIGNAL_TOKEN}` }
         for (const topic of TOPICS) {
@@ -197,15 +204,30 @@ export const run = () =>
         const stream = orders(tokens, markets)
         console.log(`mode ${MODE}: ${MODE === "split" ? "edge and node as two processes" : "edge and node in one process"}, ${USERS} users, ${markets.length} markets, ${CONNECTIONS} connections, ${SECONDS} s per run; load average at start ${loadavg().map((l) => l.toFixed(1)).join(" ")}`)
         yield* Effect.promise(() => load(base, stream, WARMUP_SECONDS))
-        const placed = yield* Effect.promise(() => load(base, stream, SECONDS))
-        describe("POST /order", placed)
-        if (process.env["BENCH_HTTP_ONLY"] !== "order") {
-          const health = yield* Effect.promise(() => load(`${base}/healthz`, undefined, SECONDS))
-          describe("GET /healthz", health)
-          console.log(`ratio orders/healthz: ${(placed.result.requests.average / health.result.requests.average).toFixed(2)}`)
-        }
+        const runs = (process.env["BENCH_HTTP_ONLY"] ?? "order,wallet,healthz").split(",")
+        /** One run, described with the CPU each process spent per answered request. */
+        const measured = (run: string, name: string, url: string, calls: ReadonlyArray<Call> | undefined) =>
+          Effect.gen(function* () {
+            if (!runs.includes(run)) return undefined
+            const before = { processes: processes.map(([, p]) => cpuSeconds(p.pid!)), redis: yield* redisCpuSeconds(redisUrl) }
+            const outcome = yield* Effect.promise(() => load(url, calls, SECONDS))
+            const redisUsed = (yield* redisCpuSeconds(redisUrl)) - before.redis
+            describe(name, outcome)
+            const answered = outcome.result.requests.total
+            const perRequest = (seconds: number) => `${Math.round((seconds / answered) * 1e6)} µs`
+            const cpu = processes.map(([label, p], i) => `${label} ${perRequest(cpuSeconds(p.pid!) - before.processes[i]!)}`)
+            console.log(`${"".padEnd(17)}CPU per request: ${[...cpu, `Redis ${perRequest(redisUsed)}`].join(", ")}`)
+            return outcome
+          })
+        const placed = yield* measured("order", "POST /order", base, stream)
+        const wallets = yield* measured("wallet", "GET /wallet", base, walletReads(tokens))
+        const health = yield* measured("healthz", "GET /healthz", `${base}/healthz`, undefined)
+        const ratio = (of: { result: Result } | undefined) => (placed !== undefined && of !== undefined ? (placed.result.requests.average / of.result.requests.average).toFixed(2) : "-")
+        console.log(`ratio orders/healthz: ${ratio(health)}; orders/wallet reads: ${ratio(wallets)}`)
         console.log(`load average at end ${loadavg().map((l) => l.toFixed(1)).join(" ")}`)
-        console.log(`targets: >= 5,000 orders/s (${placed.result.requests.average >= 5000 ? "met" : "not met"}), p99 < 50 ms (${placed.result.latency.p99 < 50 ? "met" : "not met"})`)
+        if (placed !== undefined) {
+          console.log(`targets: >= 5,000 orders/s (${placed.result.requests.average >= 5000 ? "met" : "not met"}), p99 < 50 ms (${placed.result.latency.p99 < 50 ? "met" : "not met"})`)
+        }
       })
     )
   )

@@ -15,11 +15,11 @@
 import { serverFlags } from "./_server-flags.js"
 import { scratchDatabase } from "./_bench-database.js"
 import { withBenchRedis } from "./_bench-redis.js"
+import { cpuSeconds, redisCpuSeconds } from "./_process-cpu.js"
 import { pool } from "./_task-pool.js"
 import { Effect, Layer, Logger, LogLevel, Option } from "effect"
 import { spawn } from "node:child_process"
 import { randomUUID } from "node:crypto"
-import { readFileSync } from "node:fs"
 import { loadavg } from "node:os"
 import { setTimeout as sleep } from "node:timers/promises"
 import { Redis } from "ioredis"
@@ -75,24 +75,6 @@ const nodeProcess = (env: Record<string, string>) =>
         child.kill("SIGTERM")
       })
   )
-
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-const cpuSeconds = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")
-  return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime in clock ticks (USER_HZ = 100)
-}
-
-/** CPU seconds the Redis server has used so far. */
-const redisCpuSeconds = (url: string) =>
-  Effect.promise(async () => {
-    const redis = new Redis(url)
-    try {
-      const info = await redis.info("cpu")
-      return Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1])
-    } finally {
-      redis.disconnect()
-    }
-  })
 
 /** Trade prints of the given books, as they appear on their `trades` feeds: taker order id -> first seen (ms). */
 const watchTrades = (url: string, prefix: string, symbols: ReadonlyArray<string>) =>
