@@ -6,6 +6,7 @@ import type { Context, MiddlewareHandler } from "hono"
 import { getConnInfo } from "@hono/node-server/conninfo"
 import { ActorClient } from "../runtime/actor-client.js"
 import { RedisClient } from "../runtime/redis.js"
+import { luaScript, runLuaScript } from "../runtime/scripts.js"
 import type { EdgeRuntime } from "./edge-runtime.js"
 import { edgeKeys } from "./edge-keys.js"
 import { HttpProblem, respondProblem } from "./problem.js"
@@ -39,11 +40,11 @@ const EXEMPT = new Set(["/healthz", "/readyz", "/metrics"])
 /**
  * One request counted in its window: the window's counter born with its expiry (SET NX PX), the
  * count, and the time left. One script, so one write and one reply per request where a MULTI of
- * the three cost five of each; Redis caches it by its hash after the first EVAL.
+ * the three cost five of each; run by its hash, so a request does not carry its source.
  */
-const COUNT_IN_WINDOW = `
+const COUNT_IN_WINDOW = luaScript(`
 redis.call("SET", KEYS[1], 0, "PX", ARGV[1], "NX")
-return { redis.call("INCR", KEYS[1]), redis.call("PTTL", KEYS[1]) }`
+return { redis.call("INCR", KEYS[1]), redis.call("PTTL", KEYS[1]) }`)
 
 /** Counts one request in the window and fails with 429 past `limit`. */
 const makeLimiter = (settings: RateLimitSettings): RateLimiter => ({
@@ -54,7 +55,7 @@ const makeLimiter = (settings: RateLimitSettings): RateLimiter => ({
       const redis = yield* RedisClient
       const key = edgeKeys.rateLimit((yield* ActorClient).keys.prefix, scope, id)
       const reply = yield* redis
-        .call("rate limit: count", (r) => r.eval(COUNT_IN_WINDOW, 1, key, settings.windowMs) as Promise<[number, number]>)
+        .call("rate limit: count", (r) => runLuaScript(r, COUNT_IN_WINDOW, [key], [settings.windowMs]) as Promise<[number, number]>)
         // Redis down: the request fails on its own further on; a limiter must not turn that into a 429.
         .pipe(Effect.orElseSucceed(() => null))
       if (reply === null) return

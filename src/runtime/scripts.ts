@@ -23,24 +23,25 @@ export type ScriptName =
   | "heartbeat-1"
   | "live-nodes-1"
 
-interface LoadedScript {
+/** A script's source and its SHA1, the name EVALSHA runs it by. */
+export interface LuaScript {
   readonly lua: string
   readonly sha: string
 }
 
+/** A script given as source text (the edge's own, for instance), ready for `runLuaScript`. */
+export const luaScript = (lua: string): LuaScript => ({ lua, sha: createHash("sha1").update(lua).digest("hex") })
+
 const includePattern = /^--@include "([\w-]+)"$/gm
 
-const load = (name: string): LoadedScript => {
+const load = (name: string): LuaScript => {
   const source = readFileSync(new URL(`${name}.lua`, luaDir), "utf8")
-  const lua = source.replace(includePattern, (_, include: string) =>
-    readFileSync(new URL(`includes/${include}.lua`, luaDir), "utf8")
-  )
-  return { lua, sha: createHash("sha1").update(lua).digest("hex") }
+  return luaScript(source.replace(includePattern, (_, include: string) => readFileSync(new URL(`includes/${include}.lua`, luaDir), "utf8")))
 }
 
-const cache = new Map<ScriptName, LoadedScript>()
+const cache = new Map<ScriptName, LuaScript>()
 
-const script = (name: ScriptName): LoadedScript => {
+const script = (name: ScriptName): LuaScript => {
   let loaded = cache.get(name)
   if (loaded === undefined) {
     loaded = load(name)
@@ -52,17 +53,20 @@ const script = (name: ScriptName): LoadedScript => {
 /** Any ioredis client: a single server or a cluster. */
 export type RedisLike = Redis | Cluster
 
+/** Runs one of the runtime's scripts (see `runLuaScript`). */
+export const runScript = (redis: RedisLike, name: ScriptName, keys: ReadonlyArray<string>, args: ReadonlyArray<string | number>): Promise<unknown> =>
+  runLuaScript(redis, script(name), keys, args)
+
 /**
  * Runs a script. EVALSHA first; on NOSCRIPT (a restarted or failed-over Redis) the full
  * source, which also caches it again.
  */
-export const runScript = async (
+export const runLuaScript = async (
   redis: RedisLike,
-  name: ScriptName,
+  { lua, sha }: LuaScript,
   keys: ReadonlyArray<string>,
   args: ReadonlyArray<string | number>
 ): Promise<unknown> => {
-  const { lua, sha } = script(name)
   try {
     return await redis.evalsha(sha, keys.length, ...keys, ...args)
   } catch (error) {
