@@ -2,10 +2,13 @@
 // stream. Codecs are built once per request class: building a schema per reply is costly.
 // A success, the usual outcome, is coded with the success schema alone, in the encoded form
 // of the whole Exit schema (`{"_tag":"Success","value":...}`): the Exit and Cause unions cost
-// several times more per reply, on the path of every ask.
+// several times more per reply, on the path of every ask. A success schema without
+// transformations (views of plain numbers, strings and arrays) skips Schema's parser: a value its
+// exact guard accepts is its own encoded form, and a wire value it accepts is its own decoding.
 import { Either, Exit, type ParseResult } from "effect"
-import { Schema } from "effect"
+import { Schema, SchemaAST as AST } from "effect"
 import type { Tagged } from "./actor-context.js"
+import { exactTypeGuard } from "./type-guard.js"
 
 interface ExitCodec {
   readonly encode: (exit: Exit.Exit<unknown, unknown>) => unknown
@@ -20,13 +23,23 @@ export const isRequest = (message: Tagged): message is Tagged & Schema.WithResul
 const isEncodedSuccess = (encoded: unknown): encoded is { readonly _tag: "Success"; readonly value: unknown } =>
   typeof encoded === "object" && encoded !== null && (encoded as { _tag?: unknown })._tag === "Success" && "value" in encoded
 
+/**
+ * `full`, preceded for a schema without transformations by its exact guard: what the guard
+ * accepts is answered by `same` (the value itself), the rest (and every refusal's wording) by `full`.
+ */
+const withPlainPath = <B>(schema: Schema.Schema<unknown, unknown>, full: (input: unknown) => B, same: (value: unknown) => B = (value) => value as B) => {
+  if (AST.encodedBoundAST(schema.ast) !== schema.ast) return full
+  const plain = exactTypeGuard(schema)
+  return (input: unknown): B => (plain(input) ? same(input) : full(input))
+}
+
 const makeExitCodec = (message: Tagged & Schema.WithResult.Any): ExitCodec => {
   const exit = Schema.exitSchema(message) as Schema.Schema<Exit.Exit<unknown, unknown>, unknown>
   const success = Schema.successSchema(message) as Schema.Schema<unknown, unknown>
   const encodeExit = Schema.encodeSync(exit)
   const decodeExit = Schema.decodeUnknownEither(exit)
-  const encodeSuccess = Schema.encodeSync(success)
-  const decodeSuccess = Schema.decodeUnknownEither(success)
+  const encodeSuccess = withPlainPath(success, Schema.encodeSync(success))
+  const decodeSuccess = withPlainPath(success, Schema.decodeUnknownEither(success), Either.right)
   return {
     encode: (outcome) => (Exit.isSuccess(outcome) ? { _tag: "Success", value: encodeSuccess(outcome.value) } : encodeExit(outcome)),
     decode: (encoded) => (isEncodedSuccess(encoded) ? Either.map(decodeSuccess(encoded.value), Exit.succeed) : decodeExit(encoded))

@@ -18,17 +18,39 @@ const exact: AST.ParseOptions = { exact: true }
 const always: Guard = () => true
 const never: Guard = () => false
 
+/**
+ * How a guard compiles: as `Schema.is` (excess keys allowed, unknown nodes checked by Schema), or
+ * exact: a struct with a key it does not declare is refused, and so is any input an unknown node
+ * would have to judge (an exact guard may refuse what Schema accepts, never accept more).
+ */
+interface Mode {
+  readonly exact: boolean
+}
+
 /** Schema's own check of one node, for what `compile` does not handle. */
-const fallback = (ast: AST.AST): Guard => Schema.is(Schema.make(ast))
+const fallback = (ast: AST.AST, mode: Mode): Guard => (mode.exact ? never : Schema.is(Schema.make(ast)))
 
 const isRecord = (input: unknown): input is Record<PropertyKey, unknown> => typeof input === "object" && input !== null && !Array.isArray(input)
 
-const compileStruct = (ast: AST.TypeLiteral): Guard => {
-  if (ast.indexSignatures.length > 0 || ast.propertySignatures.some((ps) => typeof ps.name !== "string")) return fallback(ast)
-  const fields = ast.propertySignatures.map((ps) => ({ name: ps.name as string, optional: ps.isOptional, guard: compile(ps.type) }))
+/** An exact guard's record (`Schema.Record({ key: Schema.String, value })`): every own value passes. */
+const compileStringRecord = (ast: AST.TypeLiteral, mode: Mode): Guard => {
+  const value = compile(ast.indexSignatures[0]!.type, mode)
+  return (input) => {
+    if (!isRecord(input)) return false
+    for (const key of Object.keys(input)) if (!value(input[key])) return false
+    return true
+  }
+}
+
+const compileStruct = (ast: AST.TypeLiteral, mode: Mode): Guard => {
+  const stringRecord = ast.propertySignatures.length === 0 && ast.indexSignatures.length === 1 && ast.indexSignatures[0]!.parameter._tag === "StringKeyword"
+  if (mode.exact && stringRecord) return compileStringRecord(ast, mode)
+  if (ast.indexSignatures.length > 0 || ast.propertySignatures.some((ps) => typeof ps.name !== "string")) return fallback(ast, mode)
+  const fields = ast.propertySignatures.map((ps) => ({ name: ps.name as string, optional: ps.isOptional, guard: compile(ps.type, mode) }))
   const has = Object.prototype.hasOwnProperty
   return (input) => {
     if (!isRecord(input)) return false
+    let present = 0
     for (const field of fields) {
       // Schema.is checks exactly: a required key must be present; an absent optional one is fine.
       if (!has.call(input, field.name)) {
@@ -36,17 +58,18 @@ const compileStruct = (ast: AST.TypeLiteral): Guard => {
         return false
       }
       if (!field.guard(input[field.name])) return false
+      present++
     }
-    return true
+    return !mode.exact || Object.keys(input).length === present
   }
 }
 
-const compileTuple = (ast: AST.TupleType): Guard => {
+const compileTuple = (ast: AST.TupleType, mode: Mode): Guard => {
   // Required elements then at most one rest type: `Schema.Array(x)`, `Schema.Tuple(a, b)` and
   // `Schema.Tuple([a], b)`. Optional elements and elements after the rest fall back.
-  if (ast.rest.length > 1 || ast.elements.some((element) => element.isOptional)) return fallback(ast)
-  const elements = ast.elements.map((element) => compile(element.type))
-  const rest = ast.rest.length === 1 ? compile(ast.rest[0]!.type) : undefined
+  if (ast.rest.length > 1 || ast.elements.some((element) => element.isOptional)) return fallback(ast, mode)
+  const elements = ast.elements.map((element) => compile(element.type, mode))
+  const rest = ast.rest.length === 1 ? compile(ast.rest[0]!.type, mode) : undefined
   const count = elements.length
   return (input) => {
     if (!Array.isArray(input) || input.length < count) return false
@@ -58,7 +81,7 @@ const compileTuple = (ast: AST.TupleType): Guard => {
   }
 }
 
-const compile = (ast: AST.AST): Guard => {
+const compile = (ast: AST.AST, mode: Mode): Guard => {
   switch (ast._tag) {
     case "StringKeyword":
       return (input) => typeof input === "string"
@@ -85,27 +108,35 @@ const compile = (ast: AST.AST): Guard => {
       return (input) => values.includes(input as string | number)
     }
     case "Union": {
-      const members = ast.types.map(compile)
+      const members = ast.types.map((member) => compile(member, mode))
       return (input) => {
         for (const member of members) if (member(input)) return true
         return false
       }
     }
     case "Refinement": {
-      const from = compile(ast.from)
+      const from = compile(ast.from, mode)
       return (input) => from(input) && Option.isNone(ast.filter(input, exact, ast))
     }
     case "TypeLiteral":
-      return compileStruct(ast)
+      return compileStruct(ast, mode)
     case "TupleType":
-      return compileTuple(ast)
+      return compileTuple(ast, mode)
     case "Transformation":
-      return compile(AST.typeAST(ast))
+      return compile(AST.typeAST(ast), mode)
     default:
-      return fallback(ast)
+      return fallback(ast, mode)
   }
 }
 
 /** A predicate that answers as `Schema.is(schema)` does. */
 export const typeGuard = <A, I, R>(schema: Schema.Schema<A, I, R>): ((input: unknown) => input is A) =>
-  compile(AST.typeAST(schema.ast)) as (input: unknown) => input is A
+  compile(AST.typeAST(schema.ast), { exact: false }) as (input: unknown) => input is A
+
+/**
+ * `typeGuard` that also refuses a key no struct of the schema declares, at any depth, and any
+ * input a node it does not compile would have to judge: what it accepts is exactly what
+ * Schema's encode of a schema without transformations would give back unchanged.
+ */
+export const exactTypeGuard = <A, I, R>(schema: Schema.Schema<A, I, R>): ((input: unknown) => input is A) =>
+  compile(AST.typeAST(schema.ast), { exact: true }) as (input: unknown) => input is A

@@ -10,7 +10,7 @@ import { Pricing } from "../../src/actors/pricing/protocol.js"
 import { Sink } from "../../src/actors/sink/protocol.js"
 import { Wallet } from "../../src/actors/wallet/protocol.js"
 import { Envelope } from "../../src/runtime/envelope.js"
-import { typeGuard } from "../../src/runtime/type-guard.js"
+import { exactTypeGuard, typeGuard } from "../../src/runtime/type-guard.js"
 
 const kinds = [Book, Wallet, Pricing, Listing, MarketMaker, Sink]
 
@@ -88,5 +88,43 @@ describe("type guard", () => {
   it("requires required keys and allows absent optional ones", () => {
     const guard = typeGuard(Schema.Struct({ a: Schema.String, b: Schema.optional(Schema.Number) }))
     expect([guard({ a: "x" }), guard({ a: "x", b: undefined }), guard({ b: 1 }), guard({ a: "x", b: "1" })]).toStrictEqual([true, true, false, false])
+  })
+
+  it("exact: refuses a key no struct declares, at any depth, and accepts what Schema.is accepts otherwise", () => {
+    const schema = Schema.Struct({ a: Schema.String, b: Schema.optional(Schema.Number), rows: Schema.Array(Schema.Struct({ id: Schema.String })) })
+    const guard = exactTypeGuard(schema)
+    expect([
+      guard({ a: "x", rows: [{ id: "1" }] }),
+      guard({ a: "x", b: 2, rows: [] }),
+      guard({ a: "x", rows: [], extra: 1 }),
+      guard({ a: "x", rows: [{ id: "1", secret: "s" }] }),
+      guard({ a: 1, rows: [] })
+    ]).toStrictEqual([true, true, false, false, false])
+  })
+
+  it("exact: a record of strings to values accepts any keys whose values pass, and nothing else", () => {
+    const guard = exactTypeGuard(Schema.Record({ key: Schema.String, value: Schema.Struct({ available: Schema.Number }) }))
+    expect([guard({}), guard({ ZAR: { available: 1 }, USD: { available: 0 } }), guard({ ZAR: { available: "1" } }), guard({ ZAR: { available: 1, x: 1 } }), guard([])]).toStrictEqual([
+      true,
+      true,
+      false,
+      false,
+      false
+    ])
+  })
+
+  it("exact: never accepts what Schema.is refuses, for every member of every protocol", () => {
+    for (const kind of kinds) {
+      for (const [, struct] of memberStructs(kind.protocol as Schema.Schema.Any)) {
+        const is = Schema.is(struct as Schema.Schema<unknown>)
+        const exact = exactTypeGuard(struct)
+        fc.assert(
+          fc.property(probe(struct), (input) => {
+            if (exact(input)) expect(is(input)).toBe(true)
+          }),
+          { numRuns: 200, seed: 42 }
+        )
+      }
+    }
   })
 })
