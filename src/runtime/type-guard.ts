@@ -5,6 +5,8 @@
 // `typeof` tests, literal comparisons and the refinements' own filters. A node it does not know
 // (declarations, templates, suspensions, index signatures, optional tuple elements) falls back
 // to `Schema.is` for that node alone, so the answer is always Schema's.
+// `exactTypeGuard` also refuses keys no struct declares, and refuses outright where this would
+// fall back: the reply codec takes what it accepts as already encoded (./reply-codec.ts).
 // test/runtime/type-guard.test.ts holds the two equal on valid and invalid inputs for every
 // actor protocol.
 import { Option, Schema, SchemaAST as AST } from "effect"
