@@ -1,10 +1,11 @@
 // HTTP benchmark (issue 5 "Benchmark"): POST /order throughput and latency through the whole
 // stack (edge -> wallet -> book, with a reply), beside GET /healthz on the same server as the
 // ceiling of the HTTP stack on this machine, as a ratio, and GET /wallet (one ask of a wallet:
-// an inbox append, a commit and a reply, no saga) as the ceiling of an ask through the runtime. The edge and a node run as two child
-// processes (`viralfx edge`, `viralfx node`) on a fresh prefix of the benchmark's Redis, the
-// record in a scratch PostgreSQL database (`start` mode: the embedded PGlite); autocannon runs
-// in this process.
+// an inbox append, a commit and a reply, no saga) as the ceiling of an ask through the runtime.
+// Each run prints the CPU node, edge and Redis spent per request. The edge and a node run as
+// two child processes (`viralfx edge`, `viralfx node`) on a fresh prefix of the benchmark's
+// Redis, the record in a scratch PostgreSQL database (`start` mode: the embedded PGlite);
+// autocannon runs in this process.
 //
 //   npm run bench -- http     (BENCH_HTTP_SECONDS=10, BENCH_HTTP_CONNECTIONS=64, BENCH_HTTP_USERS=200;
 //                              BENCH_HTTP_MODE=start runs edge and node in one process instead;

@@ -23,23 +23,21 @@ export const isRequest = (message: Tagged): message is Tagged & Schema.WithResul
 const isEncodedSuccess = (encoded: unknown): encoded is { readonly _tag: "Success"; readonly value: unknown } =>
   typeof encoded === "object" && encoded !== null && (encoded as { _tag?: unknown })._tag === "Success" && "value" in encoded
 
-/**
- * `full`, preceded for a schema without transformations by its exact guard: what the guard
- * accepts is answered by `same` (the value itself), the rest (and every refusal's wording) by `full`.
- */
-const withPlainPath = <B>(schema: Schema.Schema<unknown, unknown>, full: (input: unknown) => B, same: (value: unknown) => B = (value) => value as B) => {
-  if (AST.encodedBoundAST(schema.ast) !== schema.ast) return full
-  const plain = exactTypeGuard(schema)
-  return (input: unknown): B => (plain(input) ? same(input) : full(input))
-}
+/** The exact guard of a success schema without transformations: what it accepts codes as itself. */
+const plainGuard = (schema: Schema.Schema<unknown, unknown>): ((input: unknown) => boolean) | undefined =>
+  AST.encodedBoundAST(schema.ast) === schema.ast ? exactTypeGuard(schema) : undefined
 
 const makeExitCodec = (message: Tagged & Schema.WithResult.Any): ExitCodec => {
   const exit = Schema.exitSchema(message) as Schema.Schema<Exit.Exit<unknown, unknown>, unknown>
   const success = Schema.successSchema(message) as Schema.Schema<unknown, unknown>
   const encodeExit = Schema.encodeSync(exit)
   const decodeExit = Schema.decodeUnknownEither(exit)
-  const encodeSuccess = withPlainPath(success, Schema.encodeSync(success))
-  const decodeSuccess = withPlainPath(success, Schema.decodeUnknownEither(success), Either.right)
+  const plain = plainGuard(success)
+  const encodeFull = Schema.encodeSync(success)
+  const decodeFull = Schema.decodeUnknownEither(success)
+  // Schema words every refusal: only what the guard accepts skips it.
+  const encodeSuccess = (value: unknown) => (plain?.(value) ? value : encodeFull(value))
+  const decodeSuccess = (value: unknown) => (plain?.(value) ? Either.right(value) : decodeFull(value))
   return {
     encode: (outcome) => (Exit.isSuccess(outcome) ? { _tag: "Success", value: encodeSuccess(outcome.value) } : encodeExit(outcome)),
     decode: (encoded) => (isEncodedSuccess(encoded) ? Either.map(decodeSuccess(encoded.value), Exit.succeed) : decodeExit(encoded))

@@ -1,5 +1,6 @@
 // The runtime's Lua scripts, loaded from lua/*.lua and run by EVALSHA with a NOSCRIPT fallback
-// (DESIGN §2: "Scripts ship as Redis 7 Functions or EVALSHA with NOSCRIPT fallback").
+// (DESIGN §2: "Scripts ship as Redis 7 Functions or EVALSHA with NOSCRIPT fallback"); scripts
+// of other modules (the edge's rate limiter) run the same way through `luaScript`.
 import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
 import type { Cluster, Redis } from "ioredis"
