@@ -39,12 +39,12 @@ const literalMismatch = /^Expected ("(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?|true|false
  * union of literals (an enum) refusing a value reads as the list of what it accepts, and an
  * optional field's union with undefined adds nothing to the field's own error.
  */
-export const fieldErrors = (error: ParseResult.ParseError): Array<FieldError> => {
+export const fieldErrors = (error: ParseResult.ParseError, root = "(body)"): Array<FieldError> => {
   const errors: Array<FieldError> = []
   // A union of literals refuses a value once per member: by path and value, where its error is.
   const enums = new Map<string, { readonly index: number; readonly expected: Array<string> }>()
   for (const issue of ParseResult.ArrayFormatter.formatErrorSync(error)) {
-    const path = issue.path.length === 0 ? "(body)" : issue.path.map(String).join(".")
+    const path = issue.path.length === 0 ? root : issue.path.map(String).join(".")
     const literal = literalMismatch.exec(issue.message)
     const key = literal === null ? undefined : `${path}\u0000${literal[2]}`
     const seen = key === undefined ? undefined : enums.get(key)
@@ -89,7 +89,8 @@ export const problemBody = (problem: HttpProblem): string =>
     type: `https://viralfx.dev/problems/${problem.status}`,
     title: problem.title,
     status: problem.status,
-    ...(problem.detail !== undefined ? { detail: problem.detail } : {}),
+    // Every problem has a detail; one with field errors only says them in a line.
+    detail: problem.detail ?? ((problem.errors ?? []).map((e) => `${e.path} ${e.message}`).join("; ") || problem.title),
     ...(problem.errors !== undefined ? { errors: problem.errors } : {})
   })
 

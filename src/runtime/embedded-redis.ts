@@ -74,7 +74,9 @@ export const EmbeddedRedis = {
               "--maxmemory-policy", "noeviction",
               "--protected-mode", "yes"
             ],
-            { stdio: ["ignore", "pipe", "pipe"] }
+            // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and
+            // Redis must outlive the node's graceful hand-off (final snapshots), then stop on our SIGTERM.
+            { stdio: ["ignore", "pipe", "pipe"], detached: true }
           )
         ),
         (child) =>

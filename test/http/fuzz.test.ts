@@ -30,7 +30,10 @@ const badJson = fc.oneof(
       return true
     }
   }),
-  fc.constantFrom("{", "{\"symbol\":", "[]", "null", "\u0000", "{\"a\":1}}", "{'side':'BUY'}").map(String)
+  fc.constantFrom("{", "{\"symbol\":", "[]", "null", "\u0000", "{\"a\":1}}", "{'side':'BUY'}").map(String),
+  // Nesting deep enough to overflow the stack of anything that recurses over it (once a 500).
+  fc.integer({ min: 33, max: 5000 }).map((n) => `{"symbol":${"[".repeat(n)}${"]".repeat(n)}}`),
+  fc.constant(`${"[".repeat(3000)}${"]".repeat(3000)}`)
 )
 
 /** A valid body with one field corrupted (or one unknown field added), as JSON text. */

@@ -186,7 +186,7 @@ describe("read models over HTTP", () => {
       assert.isTrue(trades.body.every((t: any) => t.side === "BUY" && t.symbol === symbol))
       const candles = yield* eventually(get(app, `/market/${symbol}/candles`), (r) => r.body.length > 0, "a candle")
       assert.strictEqual(candles.body.reduce((n: number, k: any) => n + k.volume, 0), 5)
-      // A signal with its own observation time lands in that time's bucket.
+      // A signal with its own observation time lands in that time's bucket; without a velocity it counts as 1, the neutral one.
       const observedAt = "2026-01-01T10:20:00.000Z"
       const signal = yield* get(app, "/signals", json("POST", { topic: "Springboks win", viralityScore: 70, sentiment: 0.5, volume: 1200, engagementRate: 0.25, observedAt }, { Authorization: `Bearer ${SIGNAL_TOKEN}` }))
       assert.strictEqual(signal.status, 202)
@@ -195,6 +195,6 @@ describe("read models over HTTP", () => {
         (r) => r.body.data.length === 1,
         "the signal in the record"
       )
-      assert.deepStrictEqual(trends.body.data[0], { timestamp: "2026-01-01T10:00:00.000Z", samples: 1, viralityScore: 70, sentiment: 0.5, velocity: 0, volume: 1200, engagementRate: 0.25 })
+      assert.deepStrictEqual(trends.body.data[0], { timestamp: "2026-01-01T10:00:00.000Z", samples: 1, viralityScore: 70, sentiment: 0.5, velocity: 1, volume: 1200, engagementRate: 0.25 })
     }))
 })

@@ -66,4 +66,34 @@ describe("signals and market data", () => {
       assert.deepStrictEqual(markets, [], "nothing was listed by the refused signals")
     })
   )
+
+  it.scopedLive("a signal without velocity moves the price as velocity 1 does, not back to the base", () =>
+    Effect.gen(function* () {
+      const { app } = yield* testEdge({}, testExchangeServices())
+      const price = (expected: (p: MarketView) => boolean, what: string) =>
+        eventually(Effect.flatMap(call(app, "/market/VIRAL%2FSA_TV_IDOLS_FINALE_001"), (r) => Effect.promise(() => r.json() as Promise<MarketView>)), expected, what)
+      yield* call(app, "/signals", signal({ topic: "Idols finale", category: "TV", viralityScore: 50, sentiment: 0.5, velocity: 1 }))
+      yield* price((v) => v.viralityScore === 50, "the listing signal")
+      yield* call(app, "/signals", signal({ topic: "Idols finale", category: "TV", viralityScore: 90, sentiment: 0.5, velocity: 1 }))
+      const moved = yield* price((v) => v.viralityScore === 90, "the rise to 90")
+      yield* call(app, "/signals", signal({ topic: "Idols finale", category: "TV", viralityScore: 30, sentiment: 0.5 }))
+      yield* price((v) => v.viralityScore === 30, "the fall to 30")
+      yield* call(app, "/signals", signal({ topic: "Idols finale", category: "TV", viralityScore: 90, sentiment: 0.5 }))
+      const again = yield* price((v) => v.viralityScore === 90, "the rise to 90 without velocity")
+      assert.strictEqual(again.currentPrice, moved.currentPrice)
+    })
+  )
+
+  it.scopedLive("a symbol that is not valid URL encoding is a 400 problem on every market path", () =>
+    Effect.gen(function* () {
+      const { app } = yield* testEdge({}, testExchangeServices())
+      for (const path of ["/market/%E0%A4%A", "/market/%ZZ/orderbook", "/market/%ZZ/trades", "/market/%ZZ/candles"]) {
+        const response = yield* call(app, path)
+        assert.strictEqual(response.status, 400, path)
+        assert.strictEqual(response.headers.get("content-type"), "application/problem+json", path)
+        const body = (yield* Effect.promise(() => response.json())) as { detail: string }
+        assert.match(body.detail, /URL encoding/, path)
+      }
+    })
+  )
 })

@@ -21,6 +21,16 @@ const exchange = Effect.gen(function* () {
 })
 
 describe("trading over HTTP", () => {
+  it.scopedLive("a deposit to a user who does not exist is a 404 naming the id", () =>
+    Effect.gen(function* () {
+      const { app } = yield* exchange
+      const credit = yield* call(app, "/admin/wallets/u_nobody/credit", json("POST", { currency: "ZAR", amount: "5.00" }, { Authorization: `Bearer ${ADMIN_TOKEN}` }))
+      assert.strictEqual(credit.status, 404)
+      assert.strictEqual(credit.headers.get("content-type"), "application/problem+json")
+      assert.match(((yield* Effect.promise(() => credit.json())) as { detail: string }).detail, /u_nobody/)
+    })
+  )
+
   it.scopedLive("a buy crossing the house market maker's ask fills, and the wallet shows the position", () =>
     Effect.gen(function* () {
       const { app, symbol, token } = yield* exchange

@@ -36,6 +36,24 @@ describe("/ws protocol", () => {
     })
   )
 
+  it.scopedLive("frames are answered in the order they were sent, pings and bad frames included", () =>
+    Effect.gen(function* () {
+      const { wsUrl, symbol } = yield* liveExchange()
+      const client = yield* connect(wsUrl)
+      client.send({ op: "subscribe", channel: "orderbook", symbol })
+      client.send({ op: "subscribe", channel: "trades", symbol })
+      client.send({ op: "ping" })
+      client.ws.send("not json")
+      client.ws.send(`${"[".repeat(3000)}${"]".repeat(3000)}`)
+      client.send({ op: "subscribe", channel: "trades", symbol: "VIRAL/SA_NOPE_001" })
+      client.send({ op: "subscribe", channel: "bogus", symbol })
+      yield* client.next((e) => e.event === "error" && e.code === "BAD_MESSAGE" && client.events.filter((x) => x.event === "error").length === 4, "every answer")
+      const answers = client.events.filter((e) => e.event !== "order:book" && e.event !== "order:matched").map((e) => (e.event === "error" ? `error ${String(e.code)}` : String(e.event)))
+      assert.deepStrictEqual(answers, ["welcome", "subscribed", "subscribed", "pong", "error BAD_MESSAGE", "error BAD_MESSAGE", "error UNKNOWN_SYMBOL", "error BAD_MESSAGE"])
+      assert.isUndefined(client.closed)
+    })
+  )
+
   it.scopedLive("/metrics shows the open sockets and the streams the edge reads", () =>
     Effect.gen(function* () {
       const { wsUrl, symbol, base } = yield* liveExchange()

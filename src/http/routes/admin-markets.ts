@@ -6,7 +6,7 @@ import { Listing, LISTING_KEY, SetHalted } from "../../actors/listing/protocol.j
 import { ActorClient } from "../../runtime/actor-client.js"
 import type { RouteDoc } from "../api-docs.js"
 import { authenticateRequest, requireRole } from "../auth/tokens.js"
-import { decodeBody } from "../decode.js"
+import { decodeBody, decodePathSegment } from "../decode.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
 import type { MarketCache } from "../market-cache.js"
 import { HttpProblem } from "../problem.js"
@@ -28,7 +28,7 @@ const setHalted = (c: Context, markets: MarketCache) =>
     yield* requireRole(yield* authenticateRequest(c), "operator")
     const match = PATH.exec(c.req.path)
     if (match === null) return yield* new HttpProblem({ status: 404, title: "Not found", detail: `no route for POST ${c.req.path}` })
-    const symbol = decodeURIComponent(match[1]!)
+    const symbol = yield* decodePathSegment(match[1]!, "symbol")
     const halted = match[2] === "halt"
     const reason = halted ? (yield* decodeBody(c, HaltRequest)).reason : undefined
     const client = yield* ActorClient

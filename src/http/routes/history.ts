@@ -11,7 +11,7 @@ import { type OrderRecord, ordersByUser, OrderStatus } from "../../storage/repos
 import { recentTrades, type Trade } from "../../storage/repos/trades.js"
 import type { RouteDoc } from "../api-docs.js"
 import { authenticate, requireRole } from "../auth/tokens.js"
-import { decodeQuery } from "../decode.js"
+import { decodePathSegment, decodeQuery } from "../decode.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
 import { HttpProblem } from "../problem.js"
 import { runHandler } from "../run.js"
@@ -77,12 +77,11 @@ const presentOrderRecord = (o: OrderRecord) => ({
 })
 
 /** The symbol of a market path, or a 404 when it cannot name a market. */
-const marketSymbol = (encoded: string) => {
-  const symbol = decodeURIComponent(encoded)
-  return isMarketSymbol(symbol)
-    ? Effect.succeed(symbol)
-    : Effect.fail(new HttpProblem({ status: 404, title: "Not found", detail: `"${symbol}" is not a market symbol` }))
-}
+const marketSymbol = (encoded: string) =>
+  Effect.flatMap(decodePathSegment(encoded, "symbol"), (symbol) =>
+    isMarketSymbol(symbol)
+      ? Effect.succeed(symbol)
+      : Effect.fail(new HttpProblem({ status: 404, title: "Not found", detail: `"${symbol}" is not a market symbol` })))
 
 const trades = (c: Context, encoded: string) =>
   Effect.gen(function* () {

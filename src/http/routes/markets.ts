@@ -10,10 +10,13 @@ import { formatCents } from "../../domain/money.js"
 import { ActorClient } from "../../runtime/actor-client.js"
 import type { RouteDoc } from "../api-docs.js"
 import { authenticateRequest, requireRole } from "../auth/tokens.js"
-import { decodeBody } from "../decode.js"
+import { decodeBody, decodePathSegment } from "../decode.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
 import { runHandler } from "../run.js"
 import { marketHistory } from "./history.js"
+
+/** The velocity of a signal that gives none: the multiplier that leaves Δvirality as it is. */
+const NEUTRAL_VELOCITY = 1
 
 /** `POST /signals`: one observation of a trend by an ML service. */
 export const SignalRequest = Schema.Struct({
@@ -21,6 +24,7 @@ export const SignalRequest = Schema.Struct({
   category: Schema.optional(Schema.String.pipe(Schema.minLength(1), Schema.maxLength(40))),
   viralityScore: Schema.Number.pipe(Schema.between(0, 100)),
   sentiment: Schema.Number.pipe(Schema.between(-1, 1)),
+  /** The velocity multiplier; absent means 1, the formula's neutral value (0 would freeze the price at its base). */
   velocity: Schema.optional(Schema.Number.pipe(Schema.between(-1000, 1000))),
   volume: Schema.optional(Schema.NonNegative),
   engagementRate: Schema.optional(Schema.Number.pipe(Schema.between(0, 1))),
@@ -61,7 +65,7 @@ const marketView = (market: MarketInfo) =>
   })
 
 /** A symbol from the path: `/market/VIRAL%2FSA_X_001` and `/market/VIRAL/SA_X_001` both work. */
-const symbolOf = (c: Context) => decodeURIComponent(c.req.path.slice("/market/".length))
+const symbolOf = (c: Context) => decodePathSegment(c.req.path.slice("/market/".length), "symbol")
 
 /** The market data and signals sub-app. */
 export const marketRoutes = (runtime: EdgeRuntime) =>
@@ -85,7 +89,7 @@ export const marketRoutes = (runtime: EdgeRuntime) =>
         c,
         Effect.gen(function* () {
           const client = yield* ActorClient
-          const market = yield* client.ask(Listing.ref(LISTING_KEY), new GetMarket({ symbol: symbolOf(c) }))
+          const market = yield* client.ask(Listing.ref(LISTING_KEY), new GetMarket({ symbol: yield* symbolOf(c) }))
           return c.json(yield* marketView(market))
         })
       )
@@ -103,7 +107,7 @@ export const marketRoutes = (runtime: EdgeRuntime) =>
             Pricing.ref(listed.symbol),
             new Signal({
               viralityScore: signal.viralityScore,
-              velocityPermille: Math.round((signal.velocity ?? 0) * 1000),
+              velocityPermille: Math.round((signal.velocity ?? NEUTRAL_VELOCITY) * 1000),
               sentimentPermille: Math.round(signal.sentiment * 1000),
               ...(signal.observedAt === undefined ? {} : { observedAt: signal.observedAt.getTime() }),
               ...(signal.volume === undefined ? {} : { volume: Math.round(signal.volume) }),

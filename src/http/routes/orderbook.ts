@@ -8,6 +8,7 @@ import { GetMarket, Listing, LISTING_KEY } from "../../actors/listing/protocol.j
 import { formatCents } from "../../domain/money.js"
 import { ActorClient } from "../../runtime/actor-client.js"
 import type { RouteDoc } from "../api-docs.js"
+import { decodePathSegment } from "../decode.js"
 import type { EdgeRuntime } from "../edge-runtime.js"
 import { HttpProblem } from "../problem.js"
 import { runHandler } from "../run.js"
@@ -45,11 +46,7 @@ export const presentDepth = (view: BookView) => ({
 const SUFFIX = "/orderbook"
 
 /** The symbol of `/market/<symbol>/orderbook`, URL-encoded or raw with its slash. */
-const symbolOf = (path: string) =>
-  Effect.try({
-    try: () => decodeURIComponent(path.slice("/market/".length, -SUFFIX.length)),
-    catch: () => new HttpProblem({ status: 400, title: "Invalid request", errors: [{ path: "symbol", message: "is not valid URL encoding" }] })
-  })
+const symbolOf = (path: string) => decodePathSegment(path.slice("/market/".length, -SUFFIX.length), "symbol")
 
 const depthOf = (c: Context) => {
   const raw = c.req.query("depth")

@@ -4,6 +4,7 @@ import { Effect, Option, Schema } from "effect"
 import { Hono, type Context } from "hono"
 import { CancelOrder, Credit, GetOrder, GetOrders, GetWallet, PlaceOrder, Wallet, WalletRejected } from "../../actors/wallet/protocol.js"
 import { ActorClient } from "../../runtime/actor-client.js"
+import { findUserById } from "../../storage/repos/users.js"
 import { AskTimeout } from "../../runtime/errors.js"
 import { trustedMessage } from "../../runtime/message-codec.js"
 import { formatCents, MoneyInput, PriceInput, QuantityInput } from "../../domain/money.js"
@@ -46,7 +47,7 @@ export const tradingDocs: ReadonlyArray<RouteDoc> = [
   { method: "delete", path: "/order/:id", tag: "orders", summary: "Cancel one of your orders", auth: "user", responses: { 202: "cancel requested (the book's answer releases funds)", 404: "no such order", 422: "not open" } },
   { method: "get", path: "/orders", tag: "orders", summary: "Your open and recent orders (?status=)", auth: "user", responses: { 200: "orders", 400: "bad status" } },
   { method: "get", path: "/wallet", tag: "wallet", summary: "Your balances, positions and fees", auth: "user", responses: { 200: "wallet" } },
-  { method: "post", path: "/admin/wallets/:userId/credit", tag: "admin", summary: "Credit a wallet (idempotent with Idempotency-Key)", auth: "operator", body: CreditRequest, responses: { 200: "new available balance", 403: "not an operator", 422: "refused" } }
+  { method: "post", path: "/admin/wallets/:userId/credit", tag: "admin", summary: "Credit a wallet (idempotent with Idempotency-Key)", auth: "operator", body: CreditRequest, responses: { 200: "new available balance", 403: "not an operator", 404: "no such user", 422: "refused" } }
 ]
 
 const user = (c: Context) => Effect.flatMap(authenticateRequest(c), (p) => requireRole(p, "user"))
@@ -173,9 +174,14 @@ export const tradingRoutes = (runtime: EdgeRuntime, markets: MarketCache, metric
             principal.userId,
             Effect.gen(function* () {
               const body = yield* decodeBody(c, CreditRequest)
+              const userId = c.req.param("userId")
+              // A mistyped id would otherwise open a wallet nobody can log in to and swallow the deposit.
+              if (Option.isNone(yield* findUserById(userId))) {
+                return yield* new HttpProblem({ status: 404, title: "Not found", detail: `no user "${userId}"` })
+              }
               const reference = c.req.header("Idempotency-Key") ?? `credit-${crypto.randomUUID()}`
               const client = yield* ActorClient
-              const credited = yield* client.ask(Wallet.ref(c.req.param("userId")), new Credit({ currency: body.currency, amount: body.amount, reference }))
+              const credited = yield* client.ask(Wallet.ref(userId), new Credit({ currency: body.currency, amount: body.amount, reference }))
               return c.json({ currency: body.currency, available: formatCents(credited.available), duplicate: credited.duplicate })
             })
           )

@@ -6,6 +6,7 @@ import WebSocket from "ws"
 import type { Principal } from "../auth/principal.js"
 import { authenticate } from "../auth/tokens.js"
 import type { EdgeRuntime, EdgeServices } from "../edge-runtime.js"
+import { jsonDepth, MAX_JSON_DEPTH } from "../decode.js"
 import { fieldErrors } from "../problem.js"
 import { ChannelRefused, resolveChannel } from "./channels.js"
 import { decodeClientMessage, type ClientMessage } from "./client-message.js"
@@ -93,22 +94,28 @@ export class FeedConnection {
     this.subscriptions.clear()
   }
 
-  /** Handles one frame from the client: pings at once, everything else in arrival order. */
+  /**
+   * Handles one frame from the client. Every frame is answered in arrival order: a ping or a bad
+   * frame is answered at once only when nothing before it still waits for its answer.
+   */
   handleFrame(data: WebSocket.RawData, isBinary: boolean): void {
     this.alive = true
-    if (isBinary) return void this.error("BAD_MESSAGE", "frames must be JSON text")
+    if (isBinary) return this.inOrder(() => this.error("BAD_MESSAGE", "frames must be JSON text"))
+    const text = data.toString()
+    if (jsonDepth(text) > MAX_JSON_DEPTH) return this.inOrder(() => this.error("BAD_MESSAGE", `the frame nests deeper than ${MAX_JSON_DEPTH} levels`))
     let parsed: unknown
     try {
-      parsed = JSON.parse(data.toString())
+      parsed = JSON.parse(text)
     } catch {
-      return void this.error("BAD_MESSAGE", "the frame is not valid JSON")
+      return this.inOrder(() => this.error("BAD_MESSAGE", "the frame is not valid JSON"))
     }
     const decoded = decodeClientMessage(parsed)
     if (Either.isLeft(decoded)) {
-      return void this.send({ event: "error", code: "BAD_MESSAGE", message: "the frame does not match the protocol", errors: fieldErrors(decoded.left as ParseResult.ParseError) })
+      const errors = fieldErrors(decoded.left as ParseResult.ParseError)
+      return this.inOrder(() => this.send({ event: "error", code: "BAD_MESSAGE", message: "the frame does not match the protocol", errors }))
     }
     const message = decoded.right
-    if (message.op === "ping") return void this.send({ event: "pong" })
+    if (message.op === "ping") return this.inOrder(() => this.send({ event: "pong" }))
     if (this.queued >= MAX_QUEUED_FRAMES) return void this.error("TOO_MANY_PENDING", `at most ${MAX_QUEUED_FRAMES} frames may wait for an answer`)
     // One at a time, so an unsubscribe never overtakes its subscribe and each answer is in order.
     this.queued++
@@ -116,6 +123,13 @@ export class FeedConnection {
       .then(() => (this.closed ? undefined : this.deps.runtime.runPromise(this.handle(message))))
       .catch(() => undefined)
       .finally(() => void this.queued--)
+  }
+
+  /** Answers now when no earlier frame waits for its answer, else right after the last of them. */
+  private inOrder(answer: () => void): void {
+    if (this.queued === 0) return answer()
+    this.queued++
+    this.queue = this.queue.then(() => (this.closed ? undefined : answer())).finally(() => void this.queued--)
   }
 
   private handle(message: Exclude<ClientMessage, { op: "ping" }>): Effect.Effect<void, never, EdgeServices> {
