@@ -19,7 +19,8 @@ export type MoneyError =
   | { readonly _tag: "NotANumber"; readonly input: string }
   | { readonly _tag: "Negative"; readonly input: string }
   | { readonly _tag: "Zero"; readonly input: string }
-  | { readonly _tag: "TooPrecise"; readonly input: string; readonly step: number }
+  /** `step` in the scaled integers (cents or units); `scale` the decimals of the input (2 or 0). */
+  | { readonly _tag: "TooPrecise"; readonly input: string; readonly step: number; readonly scale: number }
   | { readonly _tag: "OutOfRange"; readonly input: string }
 
 /** Options for parsing: `step` is the tick (cents) or lot (units); zero/negatives opt-in. */
@@ -40,14 +41,14 @@ const parseScaled = (input: number | string, scale: number, o: ParseOptions): Ei
   if (typeof input === "number" && /e/i.test(text)) {
     return Math.abs(input) >= 1
       ? Either.left({ _tag: "OutOfRange", input: text })
-      : Either.left({ _tag: "TooPrecise", input: text, step: o.step ?? 1 })
+      : Either.left({ _tag: "TooPrecise", input: text, step: o.step ?? 1, scale })
   }
   const m = DECIMAL.exec(text)
   if (m === null) return Either.left({ _tag: "NotANumber", input: text })
   const [, minus, whole, frac = ""] = m
   // Digits past the scale are allowed only when they are zeros ("1.500" is R1.50 exactly).
   if (frac.length > scale && /[^0]/.test(frac.slice(scale))) {
-    return Either.left({ _tag: "TooPrecise", input: text, step: o.step ?? 1 })
+    return Either.left({ _tag: "TooPrecise", input: text, step: o.step ?? 1, scale })
   }
   const digits = BigInt(whole! + frac.slice(0, scale).padEnd(scale, "0"))
   if (digits > MAX) return Either.left({ _tag: "OutOfRange", input: text })
@@ -55,7 +56,7 @@ const parseScaled = (input: number | string, scale: number, o: ParseOptions): Ei
   if (value === 0) return o.allowZero === true ? Either.right(0) : Either.left({ _tag: "Zero", input: text })
   if (minus !== undefined && o.allowNegative !== true) return Either.left({ _tag: "Negative", input: text })
   const step = o.step ?? 1
-  if (value % step !== 0) return Either.left({ _tag: "TooPrecise", input: text, step })
+  if (value % step !== 0) return Either.left({ _tag: "TooPrecise", input: text, step, scale })
   return Either.right(minus !== undefined ? -value : value)
 }
 
@@ -86,7 +87,8 @@ export const describeMoneyError = (e: MoneyError): string => {
     case "Zero":
       return `"${e.input}" must be greater than zero`
     case "TooPrecise":
-      return `"${e.input}" is not a multiple of the step ${e.step} (extra decimals are rejected, not rounded)`
+      // The step as the client writes amounts: a tick of 1 cent is 0.01.
+      return `"${e.input}" is not a multiple of ${e.scale === 2 ? formatCents(e.step) : e.step} (extra decimals are rejected, not rounded)`
     case "OutOfRange":
       return `"${e.input}" is beyond the safe integer range`
   }

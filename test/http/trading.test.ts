@@ -108,6 +108,8 @@ describe("trading over HTTP", () => {
         [{ symbol, side: "HOLD", type: "LIMIT", quantity: 1, price: 1 }, 400],
         [{ symbol, side: "BUY", type: "LIMIT", orderType: "MARKET", quantity: 1, price: 1 }, 400],
         [{ symbol: "VIRAL/SA_NOPE_001", side: "BUY", type: "LIMIT", quantity: 1, price: 1 }, 404],
+        [{ symbol, side: "BUY", type: "LIMIT", quantity: 1 }, 400],
+        [{ symbol, side: "SELL", type: "STOP_LIMIT", quantity: 1, price: 1 }, 400],
         [{ symbol, side: "BUY", type: "LIMIT", quantity: 1_000_000, price: "1000.00" }, 422]
       ]
       for (const [body, status] of cases) {
@@ -117,6 +119,20 @@ describe("trading over HTTP", () => {
       }
       const orders = (yield* Effect.flatMap(call(app, "/orders", as(token)), (r) => Effect.promise(() => r.json()))) as Array<unknown>
       assert.deepStrictEqual(orders, [])
+    })
+  )
+
+  it.scopedLive("a bad order's problem names the field and what it needs", () =>
+    Effect.gen(function* () {
+      const { app, symbol, token } = yield* exchange
+      const errorsOf = (body: unknown) =>
+        Effect.flatMap(call(app, "/order", as(token, json("POST", body))), (r) => Effect.promise(() => r.json() as Promise<{ errors: Array<{ path: string; message: string }> }>))
+      const offTick = yield* errorsOf({ symbol, side: "BUY", type: "LIMIT", quantity: 1, price: "9.005" })
+      assert.deepStrictEqual(offTick.errors.map((e) => e.path), ["price"])
+      assert.include(offTick.errors[0]!.message, "is not a multiple of 0.01")
+      const noPrice = yield* errorsOf({ symbol, side: "BUY", type: "STOP_LIMIT", quantity: 1 })
+      assert.deepStrictEqual(noPrice.errors.map((e) => e.path), ["price", "stopPrice"])
+      assert.match(noPrice.errors[0]!.message, /^is missing/)
     })
   )
 

@@ -63,6 +63,11 @@ const placeOrderOf = (c: Context, principal: Principal, markets: MarketCache, me
     }
     const type = body.type ?? body.orderType
     if (type === undefined) return yield* new HttpProblem({ status: 400, title: "Invalid request", errors: [{ path: "type", message: "is missing" }] })
+    const missing = [
+      ...((type === "LIMIT" || type === "STOP_LIMIT") && body.price === undefined ? [{ path: "price", message: `is missing (a ${type} order needs one)` }] : []),
+      ...((type === "STOP" || type === "STOP_LIMIT") && body.stopPrice === undefined ? [{ path: "stopPrice", message: `is missing (a ${type} order needs one)` }] : [])
+    ]
+    if (missing.length > 0) return yield* new HttpProblem({ status: 400, title: "Invalid request", errors: missing })
     const client = yield* ActorClient
     const market = yield* markets.get(body.symbol)
     // The book refuses it too (an order already on its way when the halt lands), but only after
