@@ -118,18 +118,22 @@ export class FeedConnection {
     if (message.op === "ping") return this.inOrder(() => this.send({ event: "pong" }))
     if (this.queued >= MAX_QUEUED_FRAMES) return void this.error("TOO_MANY_PENDING", `at most ${MAX_QUEUED_FRAMES} frames may wait for an answer`)
     // One at a time, so an unsubscribe never overtakes its subscribe and each answer is in order.
-    this.queued++
-    this.queue = this.queue
-      .then(() => (this.closed ? undefined : this.deps.runtime.runPromise(this.handle(message))))
-      .catch(() => undefined)
-      .finally(() => void this.queued--)
+    this.enqueue(() => this.deps.runtime.runPromise(this.handle(message)))
   }
 
   /** Answers now when no earlier frame waits for its answer, else right after the last of them. */
   private inOrder(answer: () => void): void {
-    if (this.queued === 0) return answer()
+    if (this.queued === 0) answer()
+    else this.enqueue(answer)
+  }
+
+  /** Runs `task` after every frame queued before it; a failed task never stalls the ones behind it. */
+  private enqueue(task: () => unknown): void {
     this.queued++
-    this.queue = this.queue.then(() => (this.closed ? undefined : answer())).finally(() => void this.queued--)
+    this.queue = this.queue
+      .then(() => (this.closed ? undefined : task()))
+      .catch(() => undefined)
+      .finally(() => void this.queued--)
   }
 
   private handle(message: Exclude<ClientMessage, { op: "ping" }>): Effect.Effect<void, never, EdgeServices> {
