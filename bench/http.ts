@@ -17,7 +17,6 @@
 import { serverFlags } from "./_server-flags.js"
 import autocannon, { type Result } from "autocannon"
 import { Effect } from "effect"
-import { SignJWT } from "jose"
 import { spawn, type ChildProcess } from "node:child_process"
 import { mkdtempSync, rmSync } from "node:fs"
 import { createServer } from "node:net"
@@ -82,8 +81,13 @@ const waitFor = async (what: string, probe: () => Promise<boolean>, seconds = 12
   throw new Error(`timed out waiting for ${what}`)
 }
 
-const userToken = (userId: string) =>
-  new SignJWT({ role: "user" }).setProtectedHeader({ alg: "HS256" }).setSubject(userId).setIssuer("viralfx").setIssuedAt().setExpirationTime("1h").sign(new TextEncoder().encode(JWT_SECRET))
+/** Registers trader `i` (deposits go only to registered users); answers its id and token. */
+const registerTrader = async (base: string, i: number) => {
+  const body = JSON.stringify({ email: `bench${String(i).padStart(4, "0")}@example.com`, password: "bench-password-1" })
+  const registered = await request(base, "/auth/register", { method: "POST", headers: { "content-type": "application/json" }, body })
+  if (registered.status !== 201) throw new Error(`registering trader ${i}: ${registered.status} ${JSON.stringify(registered.body)}`)
+  return registered.body as { userId: string; token: string }
+}
 
 /** Runs `items` through `f`, `limit` at a time. */
 const inBatches = async <A>(items: ReadonlyArray<A>, limit: number, f: (a: A) => Promise<void>) => {
@@ -190,8 +194,10 @@ export const run = () =>
             return markets.length === TOPICS.length && markets.every((m) => m.cents > 0)
           })
         )
-        const userIds = Array.from({ length: USERS }, (_, i) => `u_bench${String(i).padStart(4, "0")}`)
-        const tokens = yield* Effect.promise(() => Promise.all(userIds.map(userToken)))
+        const traders: Array<{ userId: string; token: string }> = []
+        yield* Effect.promise(() => inBatches(Array.from({ length: USERS }, (_, i) => i), 20, async (i) => void (traders[i] = await registerTrader(base, i))))
+        const userIds = traders.map((t) => t.userId)
+        const tokens = traders.map((t) => t.token)
         const admin = { "content-type": "application/json", authorization: `Bearer ${ADMIN_TOKEN}` }
         yield* Effect.promise(() =>
           inBatches(userIds, 20, (userId) =>
